@@ -1,0 +1,254 @@
+"""Evaluations (the reports), who took part in them, reference geography and sources."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+
+class SourceDocument(models.Model):
+    """A seed file a record was transcribed from."""
+
+    file_name = models.CharField(max_length=200, unique=True)
+    title = models.CharField(max_length=400)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["file_name"]
+
+    def __str__(self):
+        return self.file_name
+
+
+class Cited(models.Model):
+    """A transcribed record: which file, which table/annex/section, which row or paragraph.
+
+    Records entered through forms have no source document; transcribed ones always do.
+    """
+
+    source = models.ForeignKey(
+        SourceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    source_section = models.CharField(max_length=200, blank=True)
+    source_locator = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def citation(self):
+        if not self.source_id:
+            return ""
+        parts = [self.source.file_name, self.source_section, self.source_locator]
+        return ", ".join(part for part in parts if part)
+
+
+class Organisation(Cited):
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "Agency"
+        UNIT = "unit", "Unit"
+        EVALUATOR = "evaluator", "Evaluator"
+        DONOR = "donor", "Donor"
+        GOVERNMENT = "government", "Government"
+        RESEARCH = "research", "Research institution"
+        OTHER = "other", "Other"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=300)
+    short_name = models.CharField(max_length=80, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units"
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+    @property
+    def agency(self):
+        """The top-level organisation a unit belongs to."""
+        org = self
+        while org.parent_id:
+            org = org.parent
+        return org
+
+
+class Region(models.Model):
+    """A reporting region. `labels` are the spellings reports use for it (AF, Internat., ...)."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=100)
+    labels = models.JSONField(default=list, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Country(models.Model):
+    """ISO 3166-1 country."""
+
+    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
+    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(iso2__regex=r"^[A-Z]{2}$") & Q(iso3__regex=r"^[A-Z]{3}$"),
+                name="country_iso_codes_upper_case",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Evaluation(Cited):
+    class Kind(models.TextChoices):
+        THEMATIC = "thematic_evaluation", "Thematic evaluation"
+        PORTFOLIO = "portfolio_analysis", "Portfolio analysis"
+        CASE_STUDY = "case_study", "Case study"
+        FACTSHEET = "factsheet", "Factsheet"
+
+    slug = models.SlugField(max_length=80, unique=True)
+    code = models.CharField("report reference", max_length=80, blank=True)
+    title = models.CharField(max_length=400)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    commissioner = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="commissioned_evaluations"
+    )
+    year = models.PositiveSmallIntegerField()
+    date = models.DateField(null=True, blank=True)
+    date_note = models.CharField(max_length=200, blank=True)
+    period_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    team = models.TextField(blank=True)
+    methodology = models.TextField(blank=True)
+    summary = models.TextField(blank=True)
+    countries = models.ManyToManyField(Country, blank=True, related_name="evaluations")
+    scope_note = models.TextField(blank=True)
+    cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    cost_currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0), name="evaluation_cost_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | ~Q(cost_currency=""),
+                name="evaluation_cost_has_currency",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True)
+                | Q(period_end__isnull=True)
+                | Q(period_start__lte=models.F("period_end")),
+                name="evaluation_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("evaluations:detail", args=[self.slug])
+
+    def clean(self):
+        if self.cost is not None and not self.cost_currency:
+            raise ValidationError({"cost_currency": "A cost needs its currency."})
+
+
+class Participation(Cited):
+    """The role an organisation played in an evaluation."""
+
+    class Role(models.TextChoices):
+        COMMISSIONER = "commissioner", "Commissioner"
+        EVALUATOR = "evaluator", "Evaluator"
+        CO_EVALUATOR = "co_evaluator", "Co-evaluator"
+        EVALUATED_UNIT = "evaluated_unit", "Evaluated unit"
+        DONOR = "donor", "Donor"
+        PARTNER = "partner", "Partner"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="participations")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="participations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["role", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "organisation", "role"], name="one_role_per_organisation"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+class DataQualityNote(Cited):
+    """Where a report is ambiguous or disagrees with itself, and how EvalBase reads it."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="quality_notes")
+    code = models.SlugField(max_length=80)
+    title = models.CharField(max_length=300)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["evaluation", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "code"], name="unique_note_code_per_evaluation")
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class PublishedFigure(Cited):
+    """An aggregate a report publishes, with what it measures so it can be recomputed.
+
+    `measure` names what the figure is (projects, allotment_usd, rating_average, ...); `dimension`
+    and `group` say which slice (e.g. by=status, group=closed); `criterion` is set for rating
+    averages. The reconciliation page recomputes each figure from the transcribed line items.
+    """
+
+    class Unit(models.TextChoices):
+        COUNT = "count", "count"
+        USD = "USD", "USD"
+        CHF = "CHF", "CHF"
+        PERCENT = "percent", "%"
+        SCORE = "score", "score"
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="published_figures")
+    key = models.SlugField(max_length=100)
+    label = models.CharField(max_length=300)
+    measure = models.CharField(max_length=50)
+    dimension = models.CharField(max_length=30, blank=True)
+    group = models.CharField(max_length=100, blank=True)
+    criterion = models.ForeignKey(
+        "ratings.Criterion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    printed_value = models.CharField(max_length=60, blank=True, help_text="The figure exactly as printed.")
+    unit = models.CharField(max_length=10, choices=Unit.choices)
+    explanation = models.TextField(blank=True)
+    notes = models.ManyToManyField(DataQualityNote, blank=True, related_name="figures")
+
+    class Meta:
+        ordering = ["evaluation", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "key"], name="unique_figure_key_per_evaluation")
+        ]
+
+    def __str__(self):
+        return f"{self.label}: {self.printed_value or self.value}"

@@ -1,0 +1,80 @@
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404, render
+
+from evalbase.exports import csv_response, wants_csv
+from findings.models import Recommendation
+from projects.models import Allotment
+
+from .models import Evaluation, SourceDocument
+from .reconciliation import reconcile
+
+RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as_printed", "published",
+                          "recomputed", "difference", "status", "alternative", "alternative_value", "explanation"]
+
+
+def home(request):
+    evaluations = Evaluation.objects.select_related("commissioner").annotate(
+        n_findings=Count("findings", distinct=True),
+        n_recommendations=Count("recommendations", distinct=True),
+        n_ratings=Count("ratings", distinct=True),
+    ).order_by("-year")
+    money = Allotment.objects.filter(currency="USD").aggregate(
+        allotment=Sum("amount"), lines=Count("id"), projects=Count("project", distinct=True)
+    )
+    context = {
+        "evaluations": evaluations,
+        "money": money,
+        "open_recommendations": Recommendation.objects.open().count(),
+    }
+    return render(request, "evaluations/home.html", context)
+
+
+def evaluation_list(request):
+    evaluations = Evaluation.objects.select_related("commissioner", "source").annotate(
+        n_countries=Count("countries", distinct=True)
+    )
+    return render(request, "evaluations/evaluation_list.html", {"evaluations": evaluations})
+
+
+def evaluation_detail(request, slug):
+    evaluation = get_object_or_404(Evaluation.objects.select_related("commissioner", "source"), slug=slug)
+    results = reconcile(evaluation=evaluation)
+    context = {
+        "evaluation": evaluation,
+        "participations": evaluation.participations.select_related("organisation"),
+        "countries": evaluation.countries.all(),
+        "programmes": evaluation.programmes.all(),
+        "findings": evaluation.findings.select_related("source"),
+        "lessons": evaluation.lessons.all(),
+        "recommendations": evaluation.recommendations.prefetch_related("owners").select_related("response"),
+        "notes": evaluation.quality_notes.select_related("source"),
+        "reconciliation": {
+            "total": len(results),
+            "mismatches": sum(1 for r in results if r.status == "mismatch"),
+        },
+    }
+    return render(request, "evaluations/evaluation_detail.html", context)
+
+
+def reconciliation(request):
+    results = reconcile()
+    if wants_csv(request):
+        return csv_response("reconciliation", RECONCILIATION_COLUMNS, (
+            [r.figure.evaluation.slug, r.figure.key, r.figure.label, r.figure.citation,
+             r.figure.printed_value, r.figure.value, "" if r.recomputed is None else r.recomputed,
+             "" if r.difference is None else r.difference, r.status, r.alternative_label,
+             "" if r.alternative is None else r.alternative, r.explanation]
+            for r in results
+        ))
+    counts = {status: sum(1 for r in results if r.status == status)
+              for status in ("match", "mismatch", "not recomputable")}
+    return render(request, "evaluations/reconciliation.html", {"results": results, "counts": counts})
+
+
+def sources(request):
+    documents = SourceDocument.objects.order_by("file_name")
+    evaluations = Evaluation.objects.select_related("source").annotate(
+        n_notes=Count("quality_notes", distinct=True),
+        n_figures=Count("published_figures", distinct=True),
+    )
+    return render(request, "evaluations/sources.html", {"documents": documents, "evaluations": evaluations})

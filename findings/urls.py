@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "findings"
+urlpatterns = [
+    path("recommendations/", views.recommendations, name="recommendations"),
+    path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
+    path("findings/<int:pk>/", views.finding_detail, name="detail"),
+]

@@ -1,0 +1,190 @@
+"""Programmes, projects and their funding allotments."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.urls import reverse
+
+from evaluations.models import Cited, Country, Evaluation, Organisation, Region
+
+from .numbers import display_project_number, normalise_project_number
+
+
+class Approach(models.TextChoices):
+    """UNIDO's predominant approach (Annex 3 column "Predom. Approach")."""
+
+    NETWORKING = "networking", "Networking"
+    CLUSTER_NETWORKING = "cluster_networking", "Cluster & networking"
+    EXPORT_CONSORTIA = "export_consortia", "Export consortia"
+    GLOBAL_FORUM = "global_forum", "Global forum"
+
+
+class ProjectType(models.TextChoices):
+    """Annex 3 column "Type", with the spellings of the PDF folded together."""
+
+    PILOT = "pilot_project", "Pilot project"
+    UPSCALING = "upscaling", "Upscaling"
+    POLICY = "policy_development", "Policy development"
+    PREPARATORY = "preparatory_assistance", "Preparatory assistance"
+    RESEARCH = "research", "Research"
+    TRAINING = "training", "Training"
+    EVALUATION = "evaluation", "Evaluation"
+    TWINNING = "cluster_twinning", "Cluster twinning"
+
+
+class Status(models.TextChoices):
+    CLOSED = "closed", "Closed"
+    ONGOING = "ongoing", "Ongoing"
+    NOT_STATED = "not_stated", "Not stated"
+
+
+class Programme(Cited):
+    slug = models.SlugField(max_length=80, unique=True)
+    name = models.CharField(max_length=300)
+    short_name = models.CharField(max_length=80, blank=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="programmes")
+    evaluations = models.ManyToManyField(Evaluation, blank=True, related_name="programmes")
+    description = models.TextField(blank=True)
+    period_start = models.PositiveSmallIntegerField(null=True, blank=True)
+    period_end = models.PositiveSmallIntegerField(null=True, blank=True)
+    declared_projects = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Number of projects/programmes as the report states it."
+    )
+    declared_budget = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    declared_budget_currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(declared_budget__isnull=True) | Q(declared_budget__gte=0),
+                name="programme_budget_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(declared_budget__isnull=True) | ~Q(declared_budget_currency=""),
+                name="programme_budget_has_currency",
+            ),
+        ]
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class ProjectQuerySet(models.QuerySet):
+    def with_totals(self):
+        """Annotate allotment and expenditure totals and the number of allotment lines."""
+        return self.annotate(
+            allotment_total=Sum("allotments__amount"),
+            expenditure_total=Sum(F("allotments__expenditure") + F("allotments__other_expenditure")),
+            allotment_count=models.Count("allotments"),
+        )
+
+
+class Project(Cited):
+    """A project as the evaluation counts it: one or more allotment lines ("consider as one project").
+
+    `number` is the normalised number of its first allotment line. Country, region, approach,
+    start year and status describe the project as a whole; the lines keep what the source prints.
+    """
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="projects")
+    number = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=400, blank=True)
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, null=True, blank=True, related_name="projects")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True, related_name="projects")
+    approach = models.CharField(max_length=30, choices=Approach.choices, blank=True)
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STATED)
+    status_note = models.CharField(max_length=300, blank=True)
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[A-Z0-9]+$"), name="project_number_normalised"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_number} {self.title}".strip()
+
+    @property
+    def display_number(self):
+        return display_project_number(self.number)
+
+    def get_absolute_url(self):
+        return reverse("projects:detail", args=[self.number])
+
+    def clean(self):
+        self.number = normalise_project_number(self.number)
+        if not self.number:
+            raise ValidationError({"number": "A project needs a number."})
+
+
+class AllotmentQuerySet(models.QuerySet):
+    def closed(self):
+        return self.filter(status=Status.CLOSED)
+
+    def ongoing(self):
+        return self.filter(status=Status.ONGOING)
+
+
+class Allotment(Cited):
+    """One funding line of a project (UNIDO Annex 3 row), money in its own currency.
+
+    Expenditure is printed in one or two parts: two lines carry a second part labelled
+    "Research" under the main figure; both are kept and their sum is the line's expenditure.
+    """
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="allotments")
+    line = models.PositiveSmallIntegerField(help_text="Row number in the source table.")
+    number = models.CharField(max_length=30, unique=True)
+    printed_number = models.CharField(max_length=40)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    country_label = models.CharField(max_length=60, blank=True)
+    region_label = models.CharField(max_length=30, blank=True)
+    approach_label = models.CharField(max_length=40, blank=True)
+    project_type = models.CharField(max_length=30, choices=ProjectType.choices)
+    type_label = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices)
+    status_label = models.CharField(max_length=20, blank=True)
+    currency = models.CharField(max_length=3, default="USD")
+    amount = models.DecimalField("allotment", max_digits=14, decimal_places=2)
+    expenditure = models.DecimalField(max_digits=14, decimal_places=2)
+    other_expenditure = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    other_expenditure_label = models.CharField(max_length=60, blank=True)
+
+    objects = AllotmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["line"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="allotment_not_negative"),
+            models.CheckConstraint(condition=Q(expenditure__gte=0), name="expenditure_not_negative"),
+            models.CheckConstraint(
+                condition=Q(other_expenditure__gte=0), name="other_expenditure_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__regex=r"^[A-Z0-9]+$"), name="allotment_number_normalised"
+            ),
+            models.CheckConstraint(condition=~Q(currency=""), name="allotment_has_currency"),
+        ]
+
+    def __str__(self):
+        return self.printed_number
+
+    @property
+    def total_expenditure(self):
+        return self.expenditure + self.other_expenditure
+
+    def clean(self):
+        self.number = normalise_project_number(self.number or self.printed_number)
+        errors = {}
+        for field in ("amount", "expenditure", "other_expenditure"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                errors[field] = "Money cannot be negative."
+        if errors:
+            raise ValidationError(errors)
