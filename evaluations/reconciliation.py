@@ -49,9 +49,28 @@ class Reconciliation:
         return self.recomputed - self.figure.value
 
     @property
+    def recomputed_display(self):
+        return format_value(self.recomputed, self.figure.unit)
+
+    @property
+    def alternative_display(self):
+        return format_value(self.alternative, self.figure.unit)
+
+    @property
     def explanation(self):
         parts = [self.figure.explanation] + [note.text for note in self.figure.notes.all()]
         return "\n\n".join(part for part in parts if part)
+
+
+def format_value(value, unit):
+    """Counts as whole numbers, money with thousands separators, shares and scores to 2 decimals."""
+    if value is None:
+        return "—"
+    if unit == PublishedFigure.Unit.COUNT:
+        return f"{value:,.0f}"
+    if unit in (PublishedFigure.Unit.USD, PublishedFigure.Unit.CHF):
+        return f"{value:,.2f}"
+    return f"{value:.2f}"
 
 
 def tolerance(figure):
@@ -178,7 +197,7 @@ def reconcile(*, evaluation=None):
     figures = PublishedFigure.objects.select_related("evaluation", "criterion", "source").prefetch_related("notes")
     if evaluation is not None:
         figures = figures.filter(evaluation=evaluation)
-    figures = list(figures.order_by("evaluation__title", "id"))
+    figures = list(figures.order_by("evaluation__year", "evaluation__title", "id"))
     evaluation_ids = {f.evaluation_id for f in figures}
     lines = _line_items(evaluation_ids) if any(f.measure in PORTFOLIO_MEASURES for f in figures) else None
     ratings = _rating_values(evaluation_ids)
