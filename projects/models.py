@@ -2,7 +2,8 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from evaluations.models import Cited, Country, Evaluation, Organisation, Region
@@ -72,11 +73,18 @@ class Programme(Cited):
 
 class ProjectQuerySet(models.QuerySet):
     def with_totals(self):
-        """Annotate allotment and expenditure totals and the number of allotment lines."""
+        """Annotate allotment and expenditure totals and the number of allotment lines.
+
+        Correlated subqueries rather than joins, so that filters on other multi-valued relations
+        (evaluations, allotment types) can never multiply the sums.
+        """
+        lines = Allotment.objects.filter(project=OuterRef("pk")).order_by().values("project")
         return self.annotate(
-            allotment_total=Sum("allotments__amount"),
-            expenditure_total=Sum(F("allotments__expenditure") + F("allotments__other_expenditure")),
-            allotment_count=models.Count("allotments"),
+            allotment_total=Subquery(lines.annotate(total=Sum("amount")).values("total")),
+            expenditure_total=Subquery(
+                lines.annotate(total=Sum(F("expenditure") + F("other_expenditure"))).values("total")
+            ),
+            allotment_count=Coalesce(Subquery(lines.annotate(n=Count("id")).values("n")), 0),
         )
 
 

@@ -103,3 +103,26 @@ def project_list(*, projects=None):
     """Projects with their allotment and expenditure totals, for lists and exports."""
     projects = projects if projects is not None else Project.objects.all()
     return projects.select_related("country", "region", "programme").with_totals().order_by("number")
+
+
+def allotments_of(projects):
+    """The allotment lines of a (filtered) project queryset, as a subquery."""
+    return Allotment.objects.filter(project__in=projects.order_by().values("pk"))
+
+
+def portfolio_totals(projects):
+    """Projects with lines, allotment lines, allotment, expenditure and execution rate: one query."""
+    totals = _totals(allotments_of(projects).filter(currency="USD"))
+    return _complete({"key": None, "group": "Total", **totals}, totals["allotment_usd"] or Decimal(0))
+
+
+def projects_started_per_year(projects):
+    """{(start_year, approach): number of projects}, counted in the database."""
+    rows = (projects.order_by().exclude(start_year__isnull=True)
+            .values("start_year", "approach").annotate(n=Count("id")).order_by("start_year"))
+    return list(rows)
+
+
+def largest_projects(projects, limit=25):
+    """The `limit` largest projects by allotment, for the execution chart (bounded, never all rows)."""
+    return list(projects.exclude(allotment_total__isnull=True).order_by("-allotment_total")[:limit])

@@ -1,42 +1,80 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from evalbase.exports import csv_response, wants_csv
+from evalbase.exports import export_response, wants_export
 
+from . import charts
+from .filters import ProjectFilter
 from .models import Project
 from .numbers import normalise_project_number
-from .selectors import DIMENSIONS, portfolio_summary, project_list
+from .selectors import (DIMENSIONS, allotments_of, largest_projects, portfolio_summary, portfolio_totals,
+                        project_list, projects_started_per_year)
 
 SUMMARY_COLUMNS = ["group", "projects", "allotments", "allotment_usd", "expenditure_usd", "allotment_pct",
                    "average_project_usd"]
 PROJECT_COLUMNS = ["number", "title", "programme", "country", "region", "approach", "start_year", "status",
                    "allotments", "allotment", "expenditure", "currency", "source"]
+PAGE_SIZE = 50
+
+
+def _filtered(request):
+    """The ProjectFilter for this request, and an error message when a value is not valid."""
+    filterset = ProjectFilter(request.GET or None, queryset=project_list())
+    if filterset.is_bound and not filterset.is_valid():
+        problems = "; ".join(f"{filterset.form.fields[name].label or name}: {' '.join(errors)}"
+                             for name, errors in filterset.form.errors.items())
+        return filterset, f"Some filters were not understood, so nothing is shown. {problems}"
+    return filterset, None
+
+
+def _project_row(p):
+    return [p.display_number, p.title, p.programme.slug, p.country.iso2 if p.country else "",
+            p.region.name if p.region else "", p.get_approach_display(), p.start_year or "",
+            p.get_status_display(), p.allotment_count, p.allotment_total, p.expenditure_total, "USD", p.citation]
 
 
 def portfolio(request):
-    projects = project_list()
-    if wants_csv(request):
-        return csv_response("portfolio", PROJECT_COLUMNS, (
-            [p.display_number, p.title, p.programme.slug, p.country.iso2 if p.country else "",
-             p.region.name if p.region else "", p.get_approach_display(), p.start_year or "",
-             p.get_status_display(), p.allotment_count, p.allotment_total, p.expenditure_total, "USD",
-             p.citation]
-            for p in projects.iterator(chunk_size=2000)
-        ))
-    return render(request, "projects/portfolio.html", {"projects": projects})
+    filterset, error = _filtered(request)
+    if error:
+        return render(request, "projects/portfolio.html", {"filter": filterset, "error": error}, status=400)
+    projects = filterset.qs
+    if wants_export(request):
+        return export_response(request, "portfolio", PROJECT_COLUMNS,
+                               (_project_row(p) for p in projects.iterator(chunk_size=2000)))
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    summary = portfolio_summary(by="region", allotments=allotments_of(projects))
+    context = {
+        "filter": filterset, "page": page, "totals": portfolio_totals(projects),
+        "charts": [charts.allotment_by_region(summary), charts.started_per_year(projects_started_per_year(projects)),
+                   charts.execution(largest_projects(projects))],
+        "query": _query_without(request, "page"),
+    }
+    return render(request, "projects/portfolio.html", context)
 
 
 def summary(request):
     by = request.GET.get("by", "status")
+    filterset, error = _filtered(request)
     if by not in DIMENSIONS:
-        choices = ", ".join(DIMENSIONS)
-        context = {"error": f"Unknown grouping “{by}”. Choose one of: {choices}.", "dimensions": DIMENSIONS}
+        error = f"Unknown grouping “{by}”. Choose one of: {', '.join(DIMENSIONS)}."
+    if error:
+        context = {"error": error, "dimensions": DIMENSIONS, "filter": filterset, "by": by}
         return render(request, "projects/summary.html", context, status=400)
-    table = portfolio_summary(by=by)
-    if wants_csv(request):
+    table = portfolio_summary(by=by, allotments=allotments_of(filterset.qs))
+    if wants_export(request):
         rows = table["rows"] + [table["total"]]
-        return csv_response(f"portfolio-summary-by-{by}", SUMMARY_COLUMNS,
-                            ([row[column] for column in SUMMARY_COLUMNS] for row in rows))
-    return render(request, "projects/summary.html", {"table": table, "by": by, "dimensions": DIMENSIONS})
+        return export_response(request, f"portfolio-summary-by-{by}", SUMMARY_COLUMNS,
+                               ([row[column] for column in SUMMARY_COLUMNS] for row in rows))
+    context = {"table": table, "by": by, "dimensions": DIMENSIONS, "filter": filterset,
+               "chart": charts.summary_chart(table), "query": _query_without(request, "by")}
+    return render(request, "projects/summary.html", context)
+
+
+def _query_without(request, *names):
+    params = request.GET.copy()
+    for name in (*names, "format"):
+        params.pop(name, None)
+    return params.urlencode()
 
 
 def project_detail(request, number):
@@ -48,5 +86,6 @@ def project_detail(request, number):
         "project": project,
         "allotments": project.allotments.select_related("source"),
         "ratings": project.ratings.select_related("criterion", "scale", "evaluation"),
+        "evaluations": project.programme.evaluations.all(),
     }
     return render(request, "projects/project_detail.html", context)
