@@ -30,7 +30,11 @@ run: load
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: install check-migrations
+# Browser tests drive Debian's chromium through Playwright (never `playwright install`).
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: install check-migrations browser-deps
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m pytest
 

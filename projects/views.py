@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from evalbase.exports import export_response, wants_export
+from findings.models import Finding, Recommendation
 
 from . import charts
 from .filters import ProjectFilter
@@ -87,5 +88,12 @@ def project_detail(request, number):
         "allotments": project.allotments.select_related("source"),
         "ratings": project.ratings.select_related("criterion", "scale", "evaluation"),
         "evaluations": project.programme.evaluations.all(),
+        # No report links a finding to a project; the closest evidence is the same evaluations'
+        # findings about the project's country.
+        "findings": Finding.objects.filter(
+            evaluation__programmes=project.programme, countries=project.country_id
+        ).select_related("evaluation", "source") if project.country_id else [],
+        "recommendations": Recommendation.objects.filter(evaluation__programmes=project.programme)
+        .select_related("evaluation").prefetch_related("owners"),
     }
     return render(request, "projects/project_detail.html", context)
