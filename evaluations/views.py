@@ -1,7 +1,7 @@
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
 
-from evalbase.exports import csv_response, wants_csv
+from evalbase.exports import export_response, wants_export
 from findings.models import Recommendation
 from projects.models import Allotment
 
@@ -13,16 +13,21 @@ RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as
 
 
 def home(request):
-    evaluations = Evaluation.objects.select_related("commissioner").annotate(
+    evaluations = list(Evaluation.objects.select_related("commissioner__parent").annotate(
         n_findings=Count("findings", distinct=True),
         n_recommendations=Count("recommendations", distinct=True),
         n_ratings=Count("ratings", distinct=True),
-    ).order_by("-year")
+    ).order_by("-year"))
+    agencies = {}
+    for evaluation in evaluations:
+        agency = evaluation.commissioner.parent or evaluation.commissioner
+        agencies.setdefault(agency, []).append(evaluation)
     money = Allotment.objects.filter(currency="USD").aggregate(
         allotment=Sum("amount"), lines=Count("id"), projects=Count("project", distinct=True)
     )
     context = {
         "evaluations": evaluations,
+        "agencies": agencies,
         "money": money,
         "open_recommendations": Recommendation.objects.open().count(),
     }
@@ -58,8 +63,8 @@ def evaluation_detail(request, slug):
 
 def reconciliation(request):
     results = reconcile()
-    if wants_csv(request):
-        return csv_response("reconciliation", RECONCILIATION_COLUMNS, (
+    if wants_export(request):
+        return export_response(request, "reconciliation", RECONCILIATION_COLUMNS, (
             [r.figure.evaluation.slug, r.figure.key, r.figure.label, r.figure.citation,
              r.figure.printed_value, r.figure.value, "" if r.recomputed is None else r.recomputed,
              "" if r.difference is None else r.difference, r.status, r.alternative_label,
