@@ -4,7 +4,8 @@ from . import views
 
 app_name = "findings"
 urlpatterns = [
+    path("findings/", views.finding_list, name="list"),
+    path("findings/<int:pk>/", views.finding_detail, name="detail"),
     path("recommendations/", views.recommendations, name="recommendations"),
     path("recommendations/<int:pk>/", views.recommendation_detail, name="recommendation"),
-    path("findings/<int:pk>/", views.finding_detail, name="detail"),
 ]

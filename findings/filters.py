@@ -1,0 +1,95 @@
+"""Filters for the findings search and the recommendations tracker."""
+
+import django_filters
+from django.db.models import Q
+
+from evaluations.models import Country, Evaluation, Organisation
+from ratings.models import Criterion
+
+from .models import EvidenceKind, Finding, Lesson, ManagementResponse, Recommendation, ResponsibilityOwner, Theme
+
+RESULT_TYPES = {"finding": Finding, "lesson": Lesson, "recommendation": Recommendation}
+
+# Where each filter looks on each kind of result. Lessons record no country or evidence kind;
+# recommendations record them (and criteria) only through the findings they answer. None: the
+# kind holds no such data, so it drops out of the results while that filter is set.
+EVIDENCE_PATHS = {
+    Finding: {"criterion": "criteria", "theme": "themes", "country": "countries", "evidence_kind": "evidence_kind"},
+    Lesson: {"criterion": "criteria", "theme": "themes", "country": None, "evidence_kind": None},
+    Recommendation: {"criterion": "findings__criteria", "theme": "themes", "country": "findings__countries",
+                     "evidence_kind": "findings__evidence_kind"},
+}
+
+
+def _pick(queryset, to_field_name, label, unknown, **kwargs):
+    """A select of records named in the URL by `to_field_name`; `unknown` explains a bad value."""
+    return django_filters.ModelChoiceFilter(
+        queryset=queryset, to_field_name=to_field_name, label=label, empty_label="Any",
+        error_messages={"invalid_choice": unknown}, **kwargs,
+    )
+
+
+def _choose(choices, label, **kwargs):
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label="Any", **kwargs)
+
+
+class EvidenceFilter(django_filters.FilterSet):
+    """The findings search filters. One bound instance filters findings, lessons and
+    recommendations alike: `filter_queryset()` is applied to a queryset of each."""
+
+    evaluation = _pick(Evaluation.objects.order_by("title"), "slug", "Evaluation",
+                       "No evaluation has the slug “%(value)s”.")
+    organisation = _pick(Organisation.objects.all(), "slug", "Organisation",
+                         "No organisation has the slug “%(value)s”.", method="filter_organisation")
+    criterion = _pick(Criterion.objects.all(), "code", "Criterion",
+                      "No criterion has the code “%(value)s”.", method="filter_related")
+    theme = _pick(Theme.objects.all(), "slug", "Theme", "No theme has the slug “%(value)s”.",
+                  method="filter_related")
+    country = _pick(Country.objects.all(), "iso2", "Country", "No country has the ISO code “%(value)s”.",
+                    method="filter_related")
+    evidence_kind = _choose(EvidenceKind.choices, "Evidence kind", method="filter_related")
+    type = _choose([(kind, model._meta.verbose_name.capitalize()) for kind, model in RESULT_TYPES.items()],
+                   "Result type", method="filter_type")
+
+    class Meta:
+        model = Finding
+        fields = []
+
+    def filter_organisation(self, queryset, name, value):
+        # The organisation commissioned the evaluation or took part in it in any role.
+        evaluations = Evaluation.objects.filter(Q(commissioner=value) | Q(participations__organisation=value))
+        return queryset.filter(evaluation__in=evaluations.values("pk"))
+
+    def filter_related(self, queryset, name, value):
+        path = EVIDENCE_PATHS[queryset.model][name]
+        if path is None:
+            return queryset.none()
+        # A subquery, not a join, so a record matching twice is still listed once.
+        return queryset.filter(pk__in=queryset.model.objects.filter(**{path: value}).values("pk"))
+
+    def filter_type(self, queryset, name, value):
+        return queryset if queryset.model is RESULT_TYPES[value] else queryset.none()
+
+
+class RecommendationFilter(django_filters.FilterSet):
+    evaluation = _pick(Evaluation.objects.order_by("title"), "slug", "Evaluation",
+                       "No evaluation has the slug “%(value)s”.")
+    owner = _pick(ResponsibilityOwner.objects.all(), "name", "Responsibility owner",
+                  "No responsibility owner is named “%(value)s”.", field_name="owners")
+    stance = _choose([*ManagementResponse.Stance.choices, ("none", "No response")], "Management response",
+                     method="filter_stance")
+    status = _choose(Recommendation.Status.choices, "Status")
+    overdue = _choose([("yes", "Yes"), ("no", "No")], "Overdue", method="filter_overdue")
+
+    class Meta:
+        model = Recommendation
+        fields = []
+
+    def filter_stance(self, queryset, name, value):
+        if value == "none":
+            return queryset.filter(response__isnull=True)
+        return queryset.filter(response__stance=value)
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Recommendation.objects.overdue().values("pk")
+        return queryset.filter(pk__in=overdue) if value == "yes" else queryset.exclude(pk__in=overdue)
