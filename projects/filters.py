@@ -1,10 +1,20 @@
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 
 from evaluations.models import Country, Evaluation, Organisation, Region
 
 from .models import Allotment, Approach, Programme, Project, ProjectType, Status
 from .numbers import normalise_project_number
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Projects without allotment lines sort last either way, on SQLite and PostgreSQL alike."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        if value.startswith("-"):
+            return F(value[1:]).desc(nulls_last=True)
+        return F(value).asc(nulls_last=True)
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -32,7 +42,7 @@ class ProjectFilter(django_filters.FilterSet):
                                                 label="Allotment at least (USD)")
     allotment_max = django_filters.NumberFilter(field_name="allotment_total", lookup_expr="lte",
                                                 label="Allotment at most (USD)")
-    sort = django_filters.OrderingFilter(
+    sort = NullsLastOrderingFilter(
         label="Sort by",
         fields=(("number", "number"), ("title", "title"), ("country__name", "country"),
                 ("start_year", "start_year"), ("status", "status"), ("allotment_total", "allotment"),
