@@ -56,8 +56,12 @@ class EvidenceFilter(django_filters.FilterSet):
         fields = []
 
     def filter_organisation(self, queryset, name, value):
-        # The organisation commissioned the evaluation or took part in it in any role.
-        evaluations = Evaluation.objects.filter(Q(commissioner=value) | Q(participations__organisation=value))
+        # The organisation (or one of its units, as UNIDO's Evaluation Group is UNIDO's) commissioned
+        # the evaluation or took part in it in any role.
+        evaluations = Evaluation.objects.filter(
+            Q(commissioner=value) | Q(commissioner__parent=value)
+            | Q(participations__organisation=value) | Q(participations__organisation__parent=value)
+        )
         return queryset.filter(evaluation__in=evaluations.values("pk"))
 
     def filter_related(self, queryset, name, value):

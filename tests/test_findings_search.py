@@ -201,3 +201,9 @@ def test_export_queries_do_not_grow_with_rows(client):
     more_rows, after = export()
     assert (len(rows), len(more_rows)) == (3, 48)
     assert after == before
+
+
+def test_an_agency_includes_the_evaluations_its_units_commissioned(client):
+    response = client.get("/findings/", {"organisation": "unido", "type": "finding"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == Finding.objects.filter(evaluation__slug="unido-cnd-2010").count()
