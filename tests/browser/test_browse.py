@@ -1,0 +1,80 @@
+"""What an evaluator does in a browser, end to end."""
+
+import csv
+import io
+
+import pytest
+
+from .conftest import screenshot
+
+PAGES = ["/", "/portfolio/", "/portfolio/summary/?by=region", "/portfolio/USIND01193/", "/evaluations/",
+         "/evaluations/unido-cnd-2010/", "/ratings/", "/ratings/?evaluation=unido-cnd-2010", "/ratings/compare/",
+         "/ratings/evidence-map/", "/findings/?q=certification", "/recommendations/", "/reconciliation/",
+         "/sources/", "/ratings/1/"]
+
+
+def total(page, name):
+    return page.locator(f'[data-total="{name}"]').inner_text()
+
+
+def test_filtering_the_portfolio_changes_rows_totals_and_charts(page):
+    page.goto("/portfolio/")
+    page.wait_for_selector("#chart-allotment-region + script, .js-plotly-plot")
+    before = (total(page, "projects"), total(page, "allotment"))
+    page.select_option("#id_region", "AF")
+    page.select_option("#id_approach", "cluster_networking")
+    page.click("text=Apply filters")
+    page.wait_for_url("**region=AF**")
+    assert (total(page, "projects"), total(page, "allotment")) != before
+    assert total(page, "projects") == "9"
+    assert page.locator("#projects tbody tr").count() == 9
+    page.wait_for_selector("[data-chart='chart-allotment-region'].js-plotly-plot")
+    labels = page.evaluate("document.querySelector(\"[data-chart='chart-allotment-region']\").data[0].labels")
+    assert labels == ["Africa"]
+    screenshot(page, "portfolio-filtered")
+
+
+def test_opening_a_project_from_the_table(page):
+    page.goto("/portfolio/?q=US/IND/01/193")
+    page.click("#projects tbody a")
+    page.wait_for_url("**/portfolio/USIND01193/")
+    assert "US/IND/01/193" in page.locator("h1").inner_text()
+    screenshot(page, "project")
+
+
+def test_the_downloaded_csv_matches_the_screen(page):
+    page.goto("/portfolio/?region=ASIA")
+    shown = [cell.strip() for cell in page.locator("#projects tbody tr td:first-child").all_inner_texts()]
+    with page.expect_download() as download:
+        page.click("text=CSV")
+    rows = list(csv.DictReader(io.StringIO(open(download.value.path(), encoding="utf-8").read())))
+    assert [row["number"] for row in rows] == shown
+    screen_total = int(total(page, "allotment").replace("USD", "").replace(",", "").strip())
+    assert round(sum(float(row["allotment"]) for row in rows if row["allotment"])) == screen_total == 6512485
+
+
+def test_searching_findings_for_certification_finds_the_peru_evidence(page):
+    page.goto("/findings/")
+    page.fill("#id_q", "certification")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=certification**")
+    assert "Peru" in page.locator("main").inner_text()
+    screenshot(page, "findings-certification")
+
+
+def test_filtering_recommendations_by_owner_donors(page):
+    page.goto("/recommendations/")
+    page.select_option("#id_owner", label="Donors")
+    page.click("button[type=submit]")
+    page.wait_for_url("**owner=**")
+    numbers = page.locator("#recommendations tbody tr td:nth-child(2)").all_inner_texts()
+    assert sorted(int(n) for n in numbers) == [3, 5, 6, 7, 8]
+    screenshot(page, "recommendations-donors")
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_main_pages_render_without_console_errors(page, path):
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+    screenshot(page, name)
