@@ -53,6 +53,7 @@ def evaluation_detail(request, slug):
         "lessons": evaluation.lessons.all(),
         "recommendations": evaluation.recommendations.prefetch_related("owners").select_related("response"),
         "notes": evaluation.quality_notes.select_related("source"),
+        "rating_count": evaluation.ratings.count(),
         "reconciliation": {
             "total": len(results),
             "mismatches": sum(1 for r in results if r.status == "mismatch"),

@@ -1,6 +1,8 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from ratings.models import Rating
+
 from evalbase.exports import export_response, wants_export
 
 from .filters import EvidenceFilter, RecommendationFilter
@@ -59,10 +61,15 @@ def recommendations(request):
 
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(recommendation_list(), pk=pk)
+    findings = recommendation.findings.select_related("source")
     context = {
         "recommendation": recommendation,
-        "findings": recommendation.findings.select_related("source"),
-        "actions": recommendation.response.actions.all() if hasattr(recommendation, "response") else [],
+        "findings": findings,
+        # The chain starts at the ratings its findings support.
+        "ratings": Rating.objects.filter(supporting_findings__in=findings).distinct()
+        .select_related("criterion", "scale", "country", "project", "programme", "source"),
+        "actions": recommendation.response.actions.select_related("source")
+        if hasattr(recommendation, "response") else [],
     }
     return render(request, "findings/recommendation_detail.html", context)
 
@@ -72,7 +79,8 @@ def finding_detail(request, pk):
     context = {
         "finding": finding,
         "evidence": finding.evidence.all(),
-        "ratings": finding.ratings.select_related("criterion", "scale", "country", "project", "programme"),
-        "recommendations": finding.recommendations.all(),
+        "ratings": finding.ratings.select_related("criterion", "scale", "country", "project", "programme", "source"),
+        "recommendations": finding.recommendations.select_related("response__source", "source")
+        .prefetch_related("response__actions__source"),
     }
     return render(request, "findings/finding_detail.html", context)

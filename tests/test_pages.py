@@ -80,7 +80,9 @@ def test_reconciliation_page_and_csv(client):
 
 @pytest.mark.parametrize("url", ["/", "/portfolio/", "/portfolio/summary/?by=region", "/ratings/",
                                  "/recommendations/", "/evaluations/", "/evaluations/unido-cnd-2010/",
-                                 "/reconciliation/", "/sources/", "/portfolio/USIND01193/"])
+                                 "/reconciliation/", "/sources/", "/portfolio/USIND01193/",
+                                 "/findings/?q=certification", "/ratings/compare/", "/ratings/evidence-map/",
+                                 "/recommendations/1/", "/findings/1/", "/ratings/1/"])
 def test_pages_run_a_bounded_number_of_queries_whatever_the_data_size(client, url, django_assert_max_num_queries):
     with django_assert_max_num_queries(25):
         assert client.get(url).status_code == 200
@@ -108,3 +110,19 @@ def test_list_queries_do_not_grow_with_rows(client, url, django_assert_num_queri
 
 def test_favicon_is_served(client):
     assert client.get("/favicon.ico").status_code in (301, 302)
+
+
+def test_the_evidence_chain_from_a_seco_rating_to_actions(client):
+    from ratings.models import Rating
+
+    rating = Rating.objects.filter(evaluation__slug="seco-smac-2019", supporting_findings__isnull=False).first()
+    finding = rating.supporting_findings.first()
+    page = client.get(f"/findings/{finding.pk}/").content.decode()
+    assert "Supports rating" in page and "002_758aaa265197b92c.txt" in page
+
+
+def test_unknown_records_are_404_pages(client):
+    for url in ["/ratings/999999/", "/findings/999999/", "/recommendations/999999/", "/evaluations/nope/"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert b"There is no such record" in response.content
