@@ -34,10 +34,20 @@ def home(request):
     return render(request, "evaluations/home.html", context)
 
 
+EVALUATION_COLUMNS = ["slug", "code", "title", "kind", "commissioner", "year", "period_start", "period_end",
+                      "countries", "cost", "cost_currency", "source"]
+
+
 def evaluation_list(request):
     evaluations = Evaluation.objects.select_related("commissioner", "source").annotate(
         n_countries=Count("countries", distinct=True)
     )
+    if wants_export(request):
+        return export_response(request, "evaluations", EVALUATION_COLUMNS, (
+            [e.slug, e.code, e.title, e.kind, e.commissioner.slug, e.year, e.period_start or "",
+             e.period_end or "", e.n_countries, "" if e.cost is None else e.cost, e.cost_currency, e.citation]
+            for e in evaluations
+        ))
     return render(request, "evaluations/evaluation_list.html", {"evaluations": evaluations})
 
 

@@ -42,8 +42,19 @@ def ratings(request):
     return render(request, "ratings/rating_list.html", context)
 
 
+COMPARISON_COLUMNS = ["criterion", "evaluation", "average_normalised_0_100", "assessed_ratings"]
+EVIDENCE_MAP_EXPORT_COLUMNS = ["criterion", "column", "findings", "ratings", "assessed_ratings",
+                               "average_normalised_0_100"]
+
+
 def compare(request):
     table = normalised_comparison()
+    if wants_export(request):
+        return export_response(request, "rating-comparison", COMPARISON_COLUMNS, (
+            [row["criterion"].code, column["evaluation"].slug, cell["average"] if cell else "",
+             cell["ratings"] if cell else 0]
+            for row in table["rows"] for column, cell in zip(table["columns"], row["cells"])
+        ))
     return render(request, "ratings/compare.html", {"table": table, "chart": charts.comparison(table)})
 
 
@@ -53,7 +64,14 @@ def evidence_map_page(request):
         error = f"Unknown column “{by}”. Choose one of: {', '.join(EVIDENCE_MAP_COLUMNS)}."
         context = {"error": error, "dimensions": EVIDENCE_MAP_COLUMNS}
         return render(request, "ratings/evidence_map.html", context, status=400)
-    context = {"map": evidence_map(by=by), "by": by, "dimensions": EVIDENCE_MAP_COLUMNS,
+    grid = evidence_map(by=by)
+    if wants_export(request):
+        return export_response(request, f"evidence-map-by-{by}", EVIDENCE_MAP_EXPORT_COLUMNS, (
+            [row["criterion"].code, column.slug, cell.findings, cell.ratings, cell.assessed,
+             "" if cell.average is None else cell.average]
+            for row in grid["rows"] for column, cell in zip(grid["columns"], row["cells"])
+        ))
+    context = {"map": grid, "by": by, "dimensions": EVIDENCE_MAP_COLUMNS,
                "legend": heat_legend()}
     return render(request, "ratings/evidence_map.html", context)
 

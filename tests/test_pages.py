@@ -126,3 +126,21 @@ def test_unknown_records_are_404_pages(client):
         response = client.get(url)
         assert response.status_code == 404
         assert b"There is no such record" in response.content
+
+
+@pytest.mark.parametrize("url, first_column, rows", [
+    ("/evaluations/", "slug", 4),
+    ("/ratings/compare/", "criterion", None),
+    ("/ratings/evidence-map/?by=evaluation", "criterion", None),
+])
+def test_table_pages_export_csv_and_xlsx(client, url, first_column, rows):
+    separator = "&" if "?" in url else "?"
+    csv_rows = read_csv(client.get(f"{url}{separator}format=csv"))
+    assert list(csv_rows[0])[0] == first_column
+    if rows is not None:
+        assert len(csv_rows) == rows
+    import openpyxl
+    response = client.get(f"{url}{separator}format=xlsx")
+    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    assert workbook.sheetnames == ["data", "about"]
+    assert workbook["data"].max_row == len(csv_rows) + 1
