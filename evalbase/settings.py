@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "simple_history",
+    "accounts",
     "evaluations",
     "projects",
     "ratings",
@@ -63,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.PrivateBrowsingMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -85,6 +89,13 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "evalbase.wsgi.application"
+
+# Anyone may browse and export unless this is false; writing always needs a signed-in user with
+# the permission (roles are auth groups, see accounts/migrations/0001_role_groups.py).
+EVALBASE_PUBLIC_BROWSING = env_bool("EVALBASE_PUBLIC_BROWSING", True)
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 # SQLite by default so `make run` works anywhere; DATABASE_URL=postgres://... for production.
 DATABASES = {

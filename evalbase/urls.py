@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("findings.urls")),
     path("reconciliation/", evaluation_views.reconciliation, name="reconciliation"),
     path("sources/", evaluation_views.sources, name="sources"),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]

@@ -1,3 +1,238 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 
-# Register your models here.
+from accounts.history import HistoryAdmin
+from evaluations.admin import evaluation_slug
+
+from .models import (
+    Action, ApproachComparison, Conclusion, Finding, Lesson, ManagementResponse, QuantitativeEvidence,
+    Recommendation, ResponsibilityOwner, Theme,
+)
+
+
+def excerpt(text, words=20):
+    return Truncator(text).words(words)
+
+
+class InEvaluationChoiceField(forms.ModelChoiceField):
+    """Conclusions and recommendations are numbered per evaluation: a choice names the evaluation."""
+
+    def label_from_instance(self, record):
+        return f"{record.evaluation.slug}: {record}"
+
+
+class ResponseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, response):
+        return f"{response.recommendation.evaluation.slug}: {response.recommendation} ({response})"
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name", "slug"]
+
+
+class QuantitativeEvidenceInline(admin.TabularInline):
+    model = QuantitativeEvidence
+    fields = ["indicator", "value", "unit", "base", "base_value", "source", "source_section", "source_locator"]
+    extra = 0
+
+
+@admin.register(Finding)
+class FindingAdmin(HistoryAdmin):
+    list_display = ["code", "title", "category", evaluation_slug, "evidence_kind"]
+    list_filter = ["evaluation", "category", "evidence_kind", "criteria", "themes"]
+    search_fields = ["code", "title", "text"]
+    list_select_related = ["evaluation"]
+    filter_horizontal = ["criteria", "themes", "countries"]
+    inlines = [QuantitativeEvidenceInline]
+
+
+@admin.register(Lesson)
+class LessonAdmin(HistoryAdmin):
+    list_display = ["number", "title", evaluation_slug]
+    list_filter = ["evaluation", "themes"]
+    search_fields = ["title", "text"]
+    list_select_related = ["evaluation"]
+    filter_horizontal = ["criteria", "themes"]
+
+
+@admin.register(Conclusion)
+class ConclusionAdmin(admin.ModelAdmin):
+    list_display = [evaluation_slug, "number", "short_text"]
+    list_filter = ["evaluation"]
+    search_fields = ["text"]
+    list_select_related = ["evaluation"]
+    autocomplete_fields = ["findings"]
+
+    @admin.display(description="text")
+    def short_text(self, conclusion):
+        return excerpt(conclusion.text)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Open or in progress with a due date in the past (Recommendation.objects.overdue())."""
+
+    title = "overdue"
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Overdue"), ("no", "Not overdue")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.overdue()
+        if self.value() == "no":
+            return queryset.exclude(pk__in=Recommendation.objects.overdue().values("pk"))
+        return queryset
+
+
+class ManagementResponseInline(admin.StackedInline):
+    model = ManagementResponse
+    extra = 0
+    max_num = 1
+    autocomplete_fields = ["responder"]
+    show_change_link = True  # its actions are edited on the response's own page
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(HistoryAdmin):
+    list_display = [evaluation_slug, "number", "short_text", "owner_names", "response_stance", "status", "due_date"]
+    list_display_links = ["number"]
+    list_filter = ["evaluation", "owners", "response__stance", "status", OverdueFilter]
+    search_fields = ["text"]
+    list_select_related = ["evaluation", "response"]
+    autocomplete_fields = ["findings"]
+    filter_horizontal = ["owners", "themes"]
+    inlines = [ManagementResponseInline]
+    actions = ["mark_in_progress", "mark_not_accepted"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("owners")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "conclusion":
+            kwargs["form_class"] = InEvaluationChoiceField
+            kwargs["queryset"] = Conclusion.objects.select_related("evaluation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="text")
+    def short_text(self, recommendation):
+        return excerpt(recommendation.text)
+
+    @admin.display(description="owners")
+    def owner_names(self, recommendation):
+        return ", ".join(owner.name for owner in recommendation.owners.all())
+
+    @admin.display(description="response", ordering="response__stance")
+    def response_stance(self, recommendation):
+        response = getattr(recommendation, "response", None)
+        return response.get_stance_display() if response else "–"
+
+    @admin.action(description="Mark selected as in progress", permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        self.set_status(request, queryset, Recommendation.Status.IN_PROGRESS)
+
+    @admin.action(description="Mark selected as not accepted", permissions=["change"])
+    def mark_not_accepted(self, request, queryset):
+        self.set_status(request, queryset, Recommendation.Status.NOT_ACCEPTED)
+
+    def set_status(self, request, queryset, status):
+        """One save per recommendation (not update()) so each change is in its history."""
+        changed = 0
+        for recommendation in queryset.exclude(status=status):
+            recommendation.status = status
+            recommendation._history_user = request.user
+            recommendation.save(update_fields=["status"])
+            self.log_change(request, recommendation, [{"changed": {"fields": ["Status"]}}])
+            changed += 1
+        label = Recommendation.Status(status).label.lower()
+        self.message_user(request, f"{changed} recommendation(s) marked {label}.", messages.SUCCESS)
+
+
+class ActionInline(admin.StackedInline):
+    model = Action
+    fields = ["description", "status", ("source", "source_section", "source_locator")]
+    extra = 0
+
+
+@admin.register(ManagementResponse)
+class ManagementResponseAdmin(HistoryAdmin):
+    list_display = ["recommendation_label", "stance", "responder", "date"]
+    list_filter = ["stance", "recommendation__evaluation"]
+    search_fields = ["text", "recommendation__text"]
+    list_select_related = ["recommendation__evaluation", "responder"]
+    autocomplete_fields = ["responder"]
+    inlines = [ActionInline]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "recommendation":
+            kwargs["form_class"] = InEvaluationChoiceField
+            kwargs["queryset"] = Recommendation.objects.select_related("evaluation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="recommendation", ordering="recommendation__number")
+    def recommendation_label(self, response):
+        return f"{response.recommendation.evaluation.slug}: {response.recommendation}"
+
+
+@admin.register(Action)
+class ActionAdmin(HistoryAdmin):
+    list_display = ["short_description", "status", "recommendation_label"]
+    list_filter = ["status", "response__recommendation__evaluation"]
+    search_fields = ["description"]
+    list_select_related = ["response__recommendation__evaluation"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "response":
+            kwargs["form_class"] = ResponseChoiceField
+            kwargs["queryset"] = ManagementResponse.objects.select_related("recommendation__evaluation")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="description")
+    def short_description(self, action):
+        return excerpt(action.description, 15)
+
+    @admin.display(description="recommendation")
+    def recommendation_label(self, action):
+        return f"{action.response.recommendation.evaluation.slug}: {action.response.recommendation}"
+
+
+@admin.register(ResponsibilityOwner)
+class ResponsibilityOwnerAdmin(HistoryAdmin):
+    list_display = ["name", "organisation", "recommendation_count"]
+    search_fields = ["name", "organisation__name"]
+    list_select_related = ["organisation"]
+    autocomplete_fields = ["organisation"]
+    fields = ["name", "organisation", "recommendation_list"]
+    readonly_fields = ["recommendation_list"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
+
+    @admin.display(description="recommendations", ordering="n_recommendations")
+    def recommendation_count(self, owner):
+        return owner.n_recommendations
+
+    @admin.display(description="recommendations addressed to this owner")
+    def recommendation_list(self, owner):
+        """Read-only: owners are assigned on the recommendation."""
+        recommendations = owner.recommendations.select_related("evaluation") if owner.pk else []
+        rows = format_html_join("", '<li><a href="{}">{}: {}</a> ({}) {}</li>', (
+            (reverse("admin:findings_recommendation_change", args=[r.pk]), r.evaluation.slug, r,
+             r.get_status_display(), excerpt(r.text, 15))
+            for r in recommendations
+        ))
+        return format_html("<ul>{}</ul>", rows) if rows else "–"
+
+
+@admin.register(ApproachComparison)
+class ApproachComparisonAdmin(admin.ModelAdmin):
+    list_display = ["aspect", "organisation", evaluation_slug]
+    list_filter = ["evaluation", "organisation"]
+    search_fields = ["aspect", "text"]
+    list_select_related = ["organisation", "evaluation"]

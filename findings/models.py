@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from evaluations.models import Cited, Country, Evaluation, Organisation
 from ratings.models import Criterion
@@ -47,6 +48,7 @@ class Finding(Cited):
     themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
     countries = models.ManyToManyField(Country, blank=True, related_name="findings")
     evidence_kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["evaluation", "code"]
@@ -86,6 +88,7 @@ class Lesson(Cited):
     text = models.TextField()
     criteria = models.ManyToManyField(Criterion, blank=True, related_name="lessons")
     themes = models.ManyToManyField(Theme, blank=True, related_name="lessons")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["evaluation", "number"]
@@ -122,6 +125,7 @@ class ResponsibilityOwner(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="owner_roles"
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -158,6 +162,7 @@ class Recommendation(Cited):
     due_date = models.DateField(null=True, blank=True)
 
     objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[owners])
 
     class Meta:
         ordering = ["evaluation", "number"]
@@ -187,6 +192,7 @@ class ManagementResponse(Cited):
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="management_responses"
     )
     date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
 
     def __str__(self):
         return self.get_stance_display()
@@ -203,6 +209,7 @@ class Action(Cited):
     response = models.ForeignKey(ManagementResponse, on_delete=models.CASCADE, related_name="actions")
     description = models.TextField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["response", "id"]

@@ -1,3 +1,43 @@
 from django.contrib import admin
 
-# Register your models here.
+from accounts.history import HistoryAdmin
+from evaluations.admin import evaluation_slug
+
+from .models import Criterion, Rating, RatingScale, ScaleLevel
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "kind", "order"]
+    list_filter = ["kind"]
+    search_fields = ["name", "code"]
+
+
+class ScaleLevelInline(admin.TabularInline):
+    model = ScaleLevel
+    extra = 0
+
+
+@admin.register(RatingScale)
+class RatingScaleAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "minimum", "maximum", "best_is_high", "not_assessed_value"]
+    list_filter = ["best_is_high"]
+    search_fields = ["name", "code"]
+    inlines = [ScaleLevelInline]
+
+
+@admin.register(Rating)
+class RatingAdmin(HistoryAdmin):
+    list_display = ["subject", "criterion", evaluation_slug, "display_value", "not_assessed", "label", "scale"]
+    list_filter = ["evaluation", "subject_kind", "criterion", "not_assessed"]
+    search_fields = ["project__number", "project__title", "country__name", "programme__name", "label"]
+    list_select_related = ["evaluation", "criterion", "scale", "project", "country", "programme"]
+    autocomplete_fields = ["project", "country", "programme", "supporting_findings"]
+
+    @admin.display(description="subject")
+    def subject(self, rating):
+        return rating.subject
+
+    @admin.display(description="value", ordering="value")
+    def display_value(self, rating):
+        return rating.display_value

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
 
 from evaluations.models import Cited, Country, Evaluation
 from projects.models import Programme, Project
@@ -124,6 +125,7 @@ class Rating(Cited):
     supporting_findings = models.ManyToManyField("findings.Finding", blank=True, related_name="ratings")
 
     objects = RatingQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["evaluation", "criterion__order", "id"]
