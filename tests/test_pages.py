@@ -144,3 +144,9 @@ def test_table_pages_export_csv_and_xlsx(client, url, first_column, rows):
     workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["data", "about"]
     assert workbook["data"].max_row == len(csv_rows) + 1
+
+
+def test_an_unknown_address_is_a_404_page(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    assert b"There is no such record" in response.content
