@@ -123,6 +123,7 @@ class Rating(Cited):
     label = models.CharField(max_length=100, blank=True, help_text="The verbal rating as printed.")
     justification = models.TextField(blank=True)
     supporting_findings = models.ManyToManyField("findings.Finding", blank=True, related_name="ratings")
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every edit.")
 
     objects = RatingQuerySet.as_manager()
     history = HistoricalRecords()

@@ -1,9 +1,15 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from evalbase.exports import export_response, wants_export
 
 from . import charts
 from .filters import RatingFilter
+from .forms import RatingEditForm, RatingGrid, SubjectForm
+from .models import Criterion, Rating
+from .services import StaleEdit, save_grid, update_rating, validate_grid
 from .scales import plain
 from .selectors import (EVIDENCE_MAP_COLUMNS, evidence_chain, evidence_map, heat_legend, normalised_comparison,
                         rating_list, rating_matrices)
@@ -78,4 +84,81 @@ def evidence_map_page(request):
 
 def rating_detail(request, pk):
     rating = get_object_or_404(rating_list(), pk=pk)
-    return render(request, "ratings/rating_detail.html", {"rating": rating, "findings": evidence_chain(rating)})
+    context = {"rating": rating, "findings": evidence_chain(rating), "history": rating_history(rating)}
+    return render(request, "ratings/rating_detail.html", context)
+
+
+def rating_history(rating, limit=20):
+    """The latest versions with who, when and what changed (old -> new); two queries."""
+    versions = list(rating.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    return [
+        {"record": newer, "changes": newer.diff_against(older).changes if older else []}
+        for newer, older in zip(versions, versions[1:] + [None])
+    ][:limit]
+
+
+@login_required
+@permission_required("ratings.add_rating", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def rating_new(request):
+    """Step 1 (GET): choose evaluation, subject and scale. Step 2: rate all criteria in one grid."""
+    subject_form = SubjectForm(request.GET or None)
+    if not subject_form.is_valid():
+        return render(request, "ratings/rating_new.html", {"subject_form": subject_form})
+    evaluation = subject_form.cleaned_data["evaluation"]
+    findings = evaluation.findings.order_by("code")
+    criteria = Criterion.objects.all()
+    initial = [{"criterion": c.code} for c in criteria]
+    grid = RatingGrid(request.POST or None, initial=initial, findings=findings)
+    if request.method == "POST" and grid.is_valid():
+        ratings = validate_grid(subject_form=subject_form, grid=grid)
+        if not any(form.errors for form in grid.forms):
+            save_grid(ratings)
+            messages.success(request, f"Saved {len(ratings)} ratings.")
+            return redirect(_subject_url(subject_form.cleaned_data))
+    by_code = {c.code: c for c in criteria}
+    for form in grid.forms:
+        form.criterion_object = by_code.get(form["criterion"].value())
+    context = {"subject_form": subject_form, "grid": grid,
+               "scale": subject_form.cleaned_data["scale"], "subject": subject_form.cleaned_data["subject_object"]}
+    return render(request, "ratings/rating_new.html", context, status=400 if grid.is_bound else 200)
+
+
+def _subject_url(data):
+    subject = data["subject_object"]
+    if data["subject_kind"] == "project":
+        return subject.get_absolute_url()
+    return f"/ratings/?evaluation={data['evaluation'].slug}"
+
+
+@login_required
+@permission_required("ratings.change_rating", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def rating_edit(request, pk):
+    rating = get_object_or_404(rating_list(), pk=pk)
+    form = RatingEditForm(request.POST or None, instance=rating)
+    stale = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_rating(form=form, version=form.cleaned_data["version"])
+        except StaleEdit as error:
+            stale = error.changes
+        else:
+            messages.success(request, "Rating saved.")
+            return redirect(rating.get_absolute_url())
+    status = 409 if stale is not None else (400 if form.is_bound else 200)
+    return render(request, "ratings/rating_edit.html", {"rating": rating, "form": form, "stale": stale},
+                  status=status)
+
+
+@login_required
+@permission_required("ratings.delete_rating", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def rating_delete(request, pk):
+    rating = get_object_or_404(rating_list(), pk=pk)
+    if request.method == "POST":
+        evaluation = rating.evaluation.slug
+        rating.delete()
+        messages.success(request, "Rating deleted. Its history is kept; an admin can restore it.")
+        return redirect(f"/ratings/?evaluation={evaluation}")
+    return render(request, "ratings/rating_delete.html", {"rating": rating})
