@@ -18,6 +18,7 @@ from playwright.sync_api import sync_playwright
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
+STAFF_USER, STAFF_PASSWORD = "stella", "browser-Test-passphrase-42"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -35,6 +36,8 @@ def server(tmp_path_factory):
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True)
     subprocess.run([*manage, "load_reports"], env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([*manage, "add_user", "--username", STAFF_USER, "--role", "staff"],
+                   env={**env, "EVALBASE_USER_PASSWORD": STAFF_PASSWORD}, check=True, stdout=subprocess.DEVNULL)
     port = _free_port()
     process = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
