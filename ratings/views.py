@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from evalbase.exports import export_response, wants_export
+from evalbase.history import recent_changes
 
 from . import charts
 from .filters import RatingFilter
@@ -84,17 +85,8 @@ def evidence_map_page(request):
 
 def rating_detail(request, pk):
     rating = get_object_or_404(rating_list(), pk=pk)
-    context = {"rating": rating, "findings": evidence_chain(rating), "history": rating_history(rating)}
+    context = {"rating": rating, "findings": evidence_chain(rating), "history": recent_changes(rating)}
     return render(request, "ratings/rating_detail.html", context)
-
-
-def rating_history(rating, limit=20):
-    """The latest versions with who, when and what changed (old -> new); two queries."""
-    versions = list(rating.history.select_related("history_user").order_by("-history_date")[: limit + 1])
-    return [
-        {"record": newer, "changes": newer.diff_against(older).changes if older else []}
-        for newer, older in zip(versions, versions[1:] + [None])
-    ][:limit]
 
 
 @login_required
