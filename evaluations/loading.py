@@ -532,12 +532,18 @@ class _Loader:
                 owner, _ = ResponsibilityOwner.objects.get_or_create(name=name)
                 owners.append(owner)
             conclusion = record.get("conclusion")
-            recommendation = self.upsert(Recommendation, {"evaluation": self.evaluation, "number": record["number"]}, {
+            lookup = {"evaluation": self.evaluation, "number": record["number"]}
+            values = {
                 "text": record["text"].strip(),
                 "conclusion": self.one(self.conclusions, conclusion, "conclusion", where) if conclusion else None,
-                "status": record.get("status", Recommendation.Status.OPEN),
-                "due_date": record.get("due_date"), **self.cited(record, where),
-            }, where, m2m={
+                **self.cited(record, where),
+            }
+            if not Recommendation.objects.filter(**lookup).exists():
+                # Follow-up (status, due date) is kept in EvalBase after the first load; reloading
+                # the report must not reset it.
+                values.update(status=record.get("status", Recommendation.Status.OPEN),
+                              due_date=record.get("due_date"))
+            recommendation = self.upsert(Recommendation, lookup, values, where, m2m={
                 "owners": owners, "findings": self.finding_list(record.get("findings"), where),
                 "themes": self.tags(record, where)["themes"],
             })

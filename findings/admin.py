@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -8,10 +9,12 @@ from django.utils.text import Truncator
 from accounts.history import HistoryAdmin
 from evaluations.admin import evaluation_slug
 
+from .forms import REASON_MAX_LENGTH
 from .models import (
-    Action, ApproachComparison, Conclusion, Finding, Lesson, ManagementResponse, QuantitativeEvidence,
-    Recommendation, ResponsibilityOwner, Theme,
+    STATUS_TRANSITIONS, Action, ApproachComparison, Conclusion, Finding, Lesson, ManagementResponse,
+    QuantitativeEvidence, Recommendation, ResponsibilityOwner, Theme,
 )
+from .services import EditConflict, check_reopening, lock_version
 
 
 def excerpt(text, words=20):
@@ -99,8 +102,61 @@ class ManagementResponseInline(admin.StackedInline):
     show_change_link = True  # its actions are edited on the response's own page
 
 
+class RecommendationForm(forms.ModelForm):
+    """The admin's recommendation form, under the follow-up form's rules (findings.services).
+
+    A form loaded at a version someone has since saved past is refused, naming what changed; only
+    an Admin may reopen a final status, giving the reason. `user` and `restoring` are set by
+    RecommendationAdmin.get_form(): `restoring` when the form is the history's revert page.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    change_reason = forms.CharField(
+        required=False, max_length=REASON_MAX_LENGTH, label="Reason for the change",
+        help_text="Kept in the history; needed to reopen an implemented or not accepted recommendation.",
+    )
+    user = None
+    restoring = False
+
+    class Meta:
+        model = Recommendation
+        # The model's version is not editable; the form's own `version` field carries the version
+        # the form was loaded at, and RecommendationAdmin.save_model() raises the stored one.
+        exclude = ["version"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial["version"] = self.instance.version
+        if self.restoring and self.instance.pk:
+            # The revert page shows an earlier version; the check is against the version stored now.
+            stored = Recommendation.objects.values_list("version", flat=True).get(pk=self.instance.pk)
+            self.initial["version"] = stored
+            self.instance.restored_status = self.instance.status
+            self.restored_version = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk or "version" not in cleaned:
+            return cleaned
+        try:
+            current = lock_version(recommendation=self.instance, version=cleaned["version"], submitted=cleaned)
+        except EditConflict as conflict:
+            self.data = self.data.copy()  # as on the follow-up form: saving again is a deliberate choice
+            self.data["version"] = conflict.version
+            raise
+        reason = cleaned.get("change_reason") or ""
+        if self.restoring and not reason:
+            reason = f"Reverted to version {self.restored_version}"
+        self.instance._change_reason = reason or None
+        status = cleaned.get("status")
+        if status and status != self.instance.restored_status:
+            check_reopening(stored_status=current.status, status=status, user=self.user)
+        return cleaned
+
+
 @admin.register(Recommendation)
 class RecommendationAdmin(HistoryAdmin):
+    form = RecommendationForm
     list_display = [evaluation_slug, "number", "short_text", "owner_names", "response_stance", "status", "due_date"]
     list_display_links = ["number"]
     list_filter = ["evaluation", "owners", "response__stance", "status", OverdueFilter]
@@ -113,6 +169,22 @@ class RecommendationAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("owners")
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        match = request.resolver_match
+        restoring = bool(match and match.url_name == "findings_recommendation_simple_history")
+        return type(form.__name__, (form,), {"user": request.user, "restoring": restoring})
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version = form.cleaned_data["version"] + 1
+        super().save_model(request, obj, form, change)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The version check locks the row (select_for_update) until the revert is saved.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "conclusion":
@@ -141,17 +213,32 @@ class RecommendationAdmin(HistoryAdmin):
     def mark_not_accepted(self, request, queryset):
         self.set_status(request, queryset, Recommendation.Status.NOT_ACCEPTED)
 
+    @transaction.atomic
     def set_status(self, request, queryset, status):
-        """One save per recommendation (not update()) so each change is in its history."""
-        changed = 0
-        for recommendation in queryset.exclude(status=status):
+        """One save per recommendation (not update()) so each change is in its history.
+
+        Only moves STATUS_TRANSITIONS allows; reopening needs a reason, given on the change page.
+        """
+        changed, refused = 0, []
+        chosen = (Recommendation.objects.select_for_update(of=("self",)).select_related("evaluation")
+                  .filter(pk__in=queryset.values("pk")).exclude(status=status))
+        for recommendation in chosen:
+            if status not in STATUS_TRANSITIONS[recommendation.status]:
+                refused.append(recommendation)
+                continue
             recommendation.status = status
+            recommendation.version += 1
             recommendation._history_user = request.user
-            recommendation.save(update_fields=["status"])
+            recommendation.save(update_fields=["status", "version"])
             self.log_change(request, recommendation, [{"changed": {"fields": ["Status"]}}])
             changed += 1
         label = Recommendation.Status(status).label.lower()
         self.message_user(request, f"{changed} recommendation(s) marked {label}.", messages.SUCCESS)
+        if refused:
+            names = ", ".join(f"{r.evaluation.slug}: {r} ({r.get_status_display().lower()})" for r in refused)
+            self.message_user(request, f"Not changed, as their status cannot go to “{label}”: {names}. "
+                                       "A final status is reopened on the recommendation's page, with a reason.",
+                              messages.WARNING)
 
 
 class ActionInline(admin.StackedInline):

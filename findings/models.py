@@ -1,5 +1,6 @@
 """Findings with their evidence, lessons, conclusions, recommendations and management responses."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -160,16 +161,30 @@ class Recommendation(Cited):
     themes = models.ManyToManyField(Theme, blank=True, related_name="recommendations")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     due_date = models.DateField(null=True, blank=True)
+    implementation_note = models.TextField(
+        blank=True, help_text="The actions taken; needed to mark the recommendation implemented."
+    )
+    # Raised by one on every save through the follow-up form or the admin, so that a form loaded
+    # before someone else's save is refused instead of silently overwriting it (findings.services).
+    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every edit.")
 
     objects = RecommendationQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[owners])
+
+    # Set by the admin's revert view to the status of the version being restored: an Admin undoing
+    # a change may bring back a status the record held, outside the forward workflow.
+    restored_status = None
 
     class Meta:
         ordering = ["evaluation", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["evaluation", "number"], name="unique_recommendation_number_per_evaluation"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="implemented") | ~Q(implementation_note=""),
+                name="implemented_recommendation_has_note",
+            ),
         ]
 
     def __str__(self):
@@ -177,6 +192,56 @@ class Recommendation(Cited):
 
     def get_absolute_url(self):
         return reverse("findings:recommendation", args=[self.pk])
+
+    def clean(self):
+        """The status follows STATUS_TRANSITIONS from the stored status; "implemented" needs a note.
+
+        Reopening (REOPENINGS) needs a reason, given as django-simple-history's `_change_reason` so
+        it is kept with the version; who may reopen is checked by findings.services.
+        """
+        errors = {}
+        stored = self.pk and Recommendation.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored and self.status != stored and self.status != self.restored_status:
+            if self.status in REOPENINGS[stored]:
+                if not (getattr(self, "_change_reason", None) or "").strip():
+                    errors["status"] = (f"Reopening a recommendation marked “{self.Status(stored).label}” "
+                                        "needs a reason, which is kept in its history.")
+            elif self.status not in STATUS_TRANSITIONS[stored]:
+                errors["status"] = transition_refusal(stored, self.status)
+        if self.status == self.Status.IMPLEMENTED and not self.implementation_note.strip():
+            errors["implementation_note"] = (
+                "Describe the actions taken before marking the recommendation implemented."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+OPEN, IN_PROGRESS, IMPLEMENTED, NOT_ACCEPTED = Recommendation.Status
+# The follow-up workflow, as evaluation offices run it: a recommendation is worked on, then
+# implemented or not accepted; either of those is final ...
+STATUS_TRANSITIONS = {
+    OPEN: {IN_PROGRESS, IMPLEMENTED, NOT_ACCEPTED},
+    IN_PROGRESS: {IMPLEMENTED, NOT_ACCEPTED},
+    IMPLEMENTED: set(),
+    NOT_ACCEPTED: set(),
+}
+# ... except that an Admin may reopen it, giving the reason.
+REOPENINGS = {OPEN: set(), IN_PROGRESS: set(), IMPLEMENTED: {IN_PROGRESS}, NOT_ACCEPTED: {IN_PROGRESS}}
+
+
+def _labels(statuses):
+    labels = [f"“{status.label}”" for status in Recommendation.Status if status in statuses]
+    return " or ".join(labels)
+
+
+def transition_refusal(old, new):
+    """Why a recommendation cannot go from status `old` to `new`, naming both and what is allowed."""
+    old, new = Recommendation.Status(old), Recommendation.Status(new)
+    message = f"A recommendation cannot go from “{old.label}” to “{new.label}”: "
+    if STATUS_TRANSITIONS[old]:
+        return message + f"from “{old.label}” it can go to {_labels(STATUS_TRANSITIONS[old])}."
+    return message + (f"“{old.label}” is final; an Admin may reopen it to {_labels(REOPENINGS[old])}, "
+                      "giving the reason.")
 
 
 class ManagementResponse(Cited):

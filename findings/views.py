@@ -1,17 +1,25 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from ratings.models import Rating
 
 from evalbase.exports import export_response, wants_export
 
 from .filters import EvidenceFilter, RecommendationFilter
-from .models import Finding
-from .selectors import (all_evidence_results, evidence_results, recommendation_counts, recommendation_list,
-                        search_evidence)
+from .forms import FollowUpForm
+from .models import Finding, Recommendation
+from .selectors import (all_evidence_results, due_date_changes, evidence_results, overdue_by_owner,
+                        recommendation_counts, recommendation_history, recommendation_list, search_evidence,
+                        slip_count)
+from .services import EditConflict, update_follow_up
 
 RECOMMENDATION_COLUMNS = ["evaluation", "number", "text", "owners", "management_response", "response_text",
                           "status", "due_date", "source"]
+OVERDUE_COLUMNS = ["owner", "evaluation", "number", "text", "status", "due_date", "days_overdue", "slips"]
 SEARCH_COLUMNS = ["type", "evaluation", "code", "title", "text", "criteria", "themes", "countries",
                   "evidence_kind", "evidence", "source"]
 RESULTS_PER_PAGE = 25
@@ -62,6 +70,7 @@ def recommendations(request):
 def recommendation_detail(request, pk):
     recommendation = get_object_or_404(recommendation_list(), pk=pk)
     findings = recommendation.findings.select_related("source")
+    changes = due_date_changes(recommendation)
     context = {
         "recommendation": recommendation,
         "findings": findings,
@@ -70,8 +79,50 @@ def recommendation_detail(request, pk):
         .select_related("criterion", "scale", "country", "project", "programme", "source"),
         "actions": recommendation.response.actions.select_related("source")
         if hasattr(recommendation, "response") else [],
+        "due_date_changes": changes,
+        "slips": slip_count(changes),
+        "history": recommendation_history(recommendation),
     }
     return render(request, "findings/recommendation_detail.html", context)
+
+
+def overdue(request):
+    groups = overdue_by_owner()
+    if wants_export(request):
+        rows = ([group.owner, row.recommendation.evaluation.slug, row.recommendation.number,
+                 row.recommendation.text, row.recommendation.get_status_display(), row.recommendation.due_date,
+                 row.days_overdue, row.slips]
+                for group in groups for row in group.recommendations)
+        return export_response(request, "overdue-recommendations", OVERDUE_COLUMNS, rows)
+    return render(request, "findings/overdue.html", {"groups": groups})
+
+
+@login_required
+@permission_required("findings.change_recommendation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def follow_up(request, pk):
+    recommendation = get_object_or_404(Recommendation.objects.select_related("evaluation"), pk=pk)
+    if request.method == "GET":
+        form = FollowUpForm.for_recommendation(recommendation)
+        return render(request, "findings/follow_up.html", {"recommendation": recommendation, "form": form})
+    form = FollowUpForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            update_follow_up(recommendation=recommendation, data=form.follow_up_data(),
+                             version=form.cleaned_data["version"], user=request.user,
+                             reason=form.cleaned_data["reason"])
+        except EditConflict as conflict:
+            status = 409
+            form.add_error(None, conflict)
+            form.rebase(conflict.version)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"The follow-up of {recommendation} was saved.")
+            return redirect(recommendation)
+    context = {"recommendation": recommendation, "form": form}
+    return render(request, "findings/follow_up.html", context, status=status)
 
 
 def finding_detail(request, pk):

@@ -123,7 +123,7 @@ def test_the_recommendation_list_shows_owners_and_response(client, admin):
 def test_the_overdue_filter_follows_the_queryset(client, admin):
     evaluation = Evaluation.objects.get(slug="unido-cnd-2010")
     late = make_recommendation(evaluation, 91, due_date=date(2000, 1, 1))
-    make_recommendation(evaluation, 92, due_date=date(2000, 1, 1), status="implemented")
+    make_recommendation(evaluation, 92, due_date=date(2000, 1, 1), status="implemented", implementation_note="Done.")
     response = client.get("/admin/findings/recommendation/", {"overdue": "yes"})
     assert [r.pk for r in response.context["cl"].result_list] == list(Recommendation.objects.overdue().values_list("pk", flat=True))
     assert [r.pk for r in response.context["cl"].result_list] == [late.pk]

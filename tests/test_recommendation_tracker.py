@@ -65,7 +65,8 @@ def test_it_shows_counts_per_owner_and_status_for_the_filtered_set(client):
 
 def test_counts_name_recommendations_without_an_owner_and_follow_the_status_order():
     evaluation = make_evaluation()
-    make_recommendation(evaluation=evaluation, status=Recommendation.Status.IMPLEMENTED)
+    make_recommendation(evaluation=evaluation, status=Recommendation.Status.IMPLEMENTED,
+                        implementation_note="Done.")
     owned = make_recommendation(evaluation=evaluation)
     owned.owners.add(ResponsibilityOwner.objects.get(name="Donors"))
     counts = recommendation_counts(Recommendation.objects.filter(evaluation=evaluation))
@@ -85,7 +86,8 @@ def test_the_overdue_filter_takes_open_or_in_progress_recommendations_past_their
     late = make_recommendation(evaluation=evaluation, due_date=days_from_today(-1))
     late_in_progress = make_recommendation(evaluation=evaluation, due_date=days_from_today(-30),
                                            status=Recommendation.Status.IN_PROGRESS)
-    make_recommendation(evaluation=evaluation, due_date=days_from_today(-1), status=Recommendation.Status.IMPLEMENTED)
+    make_recommendation(evaluation=evaluation, due_date=days_from_today(-1), status=Recommendation.Status.IMPLEMENTED,
+                        implementation_note="Done.")
     make_recommendation(evaluation=evaluation, due_date=days_from_today(0))
     make_recommendation(evaluation=evaluation)
     overdue = client.get("/recommendations/", {"overdue": "yes"})
