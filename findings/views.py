@@ -8,6 +8,7 @@ from django.views.decorators.http import require_http_methods
 from ratings.models import Rating
 
 from evalbase.exports import export_response, wants_export
+from evalbase.history import recent_changes
 
 from .filters import EvidenceFilter, RecommendationFilter
 from .forms import FollowUpForm
@@ -133,5 +134,6 @@ def finding_detail(request, pk):
         "ratings": finding.ratings.select_related("criterion", "scale", "country", "project", "programme", "source"),
         "recommendations": finding.recommendations.select_related("response__source", "source")
         .prefetch_related("response__actions__source"),
+        "history": recent_changes(finding),
     }
     return render(request, "findings/finding_detail.html", context)

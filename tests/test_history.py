@@ -137,3 +137,17 @@ def test_a_rating_changed_in_the_admin_keeps_its_earlier_value(client, admin):
     assert response.status_code == 302
     latest = rating.history.latest()
     assert (latest.history_user, latest.value, latest.prev_record.value) == (admin, 2, 3)
+
+
+def test_a_finding_page_shows_who_changed_it(client):
+    from django.contrib.auth import get_user_model
+
+    from findings.models import Finding
+
+    finding = Finding.objects.get(evaluation__slug="seco-smac-2019", code="F01")
+    editor = get_user_model().objects.create_user("fiona")
+    finding._history_user = editor
+    finding.title = "A sharper title"
+    finding.save()
+    page = client.get(f"/findings/{finding.pk}/").content.decode()
+    assert "fiona" in page and "A sharper title" in page and "title:" in page
