@@ -80,3 +80,20 @@ def make_rating(**kwargs):
                       "programme" if "programme" in kwargs else "country")
     kwargs.setdefault("value", Decimal("3"))
     return Rating(**kwargs)
+
+
+def admin_form_data(response):
+    """What a browser would send back from an admin form page, the form and its inlines unchanged."""
+    forms = [response.context["adminform"].form]
+    for inline in response.context.get("inline_admin_formsets", []):
+        forms += [inline.formset.management_form, *inline.formset.forms]
+    data = {}
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else str(value)
+    return data

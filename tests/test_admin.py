@@ -33,11 +33,6 @@ ADD_PAGES = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin(client):
     user = add_user(username="ada", role="admin", password=PASSWORD)

@@ -12,17 +12,12 @@ from accounts.roles import add_user
 from findings.models import Recommendation
 from findings.services import EditConflict, update_follow_up
 
-from .builders import make_evaluation
+from .builders import admin_form_data, make_evaluation
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "grey-heron-over-the-delta"
 OPEN, IN_PROGRESS, IMPLEMENTED, NOT_ACCEPTED = Recommendation.Status
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -70,19 +65,7 @@ def admin_url(recommendation):
 
 
 def loaded_admin_form(client, url):
-    """What a browser would send back from an admin form page, the form and its inlines unchanged."""
-    response = client.get(url)
-    forms = [response.context["adminform"].form]
-    for inline in response.context.get("inline_admin_formsets", []):
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else str(value)
-    return data
+    return admin_form_data(client.get(url))
 
 
 # -- the follow-up form ----------------------------------------------------------------------------

@@ -25,11 +25,6 @@ PASSWORD = "grey-heron-over-the-delta"
 OPEN, IN_PROGRESS, IMPLEMENTED, NOT_ACCEPTED = Recommendation.Status
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def admin():
     return add_user(username="alice", role="admin", password=PASSWORD)

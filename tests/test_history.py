@@ -6,14 +6,11 @@ from accounts.roles import add_user
 from findings.models import Recommendation, ResponsibilityOwner
 from ratings.models import Rating
 
+from .builders import admin_form_data
+
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "grey-heron-over-the-delta"
-
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -23,26 +20,9 @@ def admin(client):
     return user
 
 
-def form_data(response):
-    """What a browser would send back from an admin form page, the form and its inlines unchanged."""
-    forms = [response.context["adminform"].form]
-    for inline in response.context.get("inline_admin_formsets", []):
-        forms += [inline.formset.management_form, *inline.formset.forms]
-    data = {}
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                value = "on"
-            data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else str(value)
-    return data
-
-
 def change_status(client, recommendation, status):
     url = f"/admin/findings/recommendation/{recommendation.pk}/change/"
-    data = form_data(client.get(url)) | {"status": status}
+    data = admin_form_data(client.get(url)) | {"status": status}
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     recommendation.refresh_from_db()
@@ -87,7 +67,7 @@ def test_the_admin_reverts_to_an_earlier_version(client, admin):
     url = f"/admin/findings/recommendation/{recommendation.pk}/history/{before.history_id}/"
     page = client.get(url)
     assert page.status_code == 200 and "Revert" in page.content.decode()
-    response = client.post(url, form_data(page))
+    response = client.post(url, admin_form_data(page))
     assert response.status_code == 302
     recommendation.refresh_from_db()
     assert recommendation.status == "open"
@@ -98,7 +78,7 @@ def test_owner_changes_are_in_the_recommendation_history(client, admin):
     recommendation = seco(3)
     url = f"/admin/findings/recommendation/{recommendation.pk}/change/"
     donors = ResponsibilityOwner.objects.get(name="Donors")
-    data = form_data(client.get(url))
+    data = admin_form_data(client.get(url))
     data["owners"] = [*data["owners"], str(donors.pk)]
     assert client.post(url, data).status_code == 302
     versions = list(recommendation.history.all()[:2])
@@ -118,7 +98,7 @@ def test_who_may_only_view_a_record_sees_its_history_but_cannot_revert_it(client
     assert client.get(f"/admin/findings/recommendation/{recommendation.pk}/history/").status_code == 200
     page = client.get(url)
     assert page.status_code == 200 and "Revert" not in page.content.decode()
-    revert = client.post(url, form_data(page) | {"status": "implemented", "text": "Rewritten"})
+    revert = client.post(url, admin_form_data(page) | {"status": "implemented", "text": "Rewritten"})
     assert revert.status_code == 403
     recommendation.refresh_from_db()
     assert (recommendation.status, recommendation.text) == ("open", text)
@@ -133,7 +113,7 @@ def test_evaluators_never_reach_the_history(client):
 def test_a_rating_changed_in_the_admin_keeps_its_earlier_value(client, admin):
     rating = Rating.objects.filter(not_assessed=False, value=3).first()
     url = f"/admin/ratings/rating/{rating.pk}/change/"
-    response = client.post(url, form_data(client.get(url)) | {"value": "2"})
+    response = client.post(url, admin_form_data(client.get(url)) | {"value": "2"})
     assert response.status_code == 302
     latest = rating.history.latest()
     assert (latest.history_user, latest.value, latest.prev_record.value) == (admin, 2, 3)

@@ -30,11 +30,6 @@ ADMIN_WRITES = ["findings.recommendation", "findings.responsibilityowner", "find
                 "projects.programme", "auth.user"]
 
 
-@pytest.fixture(autouse=True)
-def quick_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def group_permissions(name):
     group = Group.objects.get(name=name)
     return {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.select_related("content_type")}
