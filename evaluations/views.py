@@ -5,7 +5,7 @@ from evalbase.exports import export_response, wants_export
 from findings.models import Recommendation
 from projects.models import Allotment
 
-from .models import Evaluation, SourceDocument
+from .models import Evaluation, PublishedFigure, SourceDocument
 from .reconciliation import reconcile
 
 RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as_printed", "published",
@@ -30,6 +30,7 @@ def home(request):
         "agencies": agencies,
         "money": money,
         "open_recommendations": Recommendation.objects.open().count(),
+        "published_figures": PublishedFigure.objects.count(),
     }
     return render(request, "evaluations/home.html", context)
 
