@@ -39,7 +39,7 @@ from findings.models import (
     ResponsibilityOwner,
     Theme,
 )
-from projects.models import Allotment, Programme, Project, Status
+from projects.models import Allotment, Programme, Project, project_status
 from projects.numbers import normalise_project_number
 from ratings.models import Criterion, Rating, RatingScale, ScaleLevel
 
@@ -392,12 +392,6 @@ class _Loader:
             first_file, first = members[0]
             where = f"{first_file} allotment row {first.get('line')}"
             statuses = {record.get("status") for _, record in members}
-            if Status.ONGOING in statuses:
-                status = Status.ONGOING
-            elif statuses == {Status.CLOSED}:
-                status = Status.CLOSED
-            else:
-                status = Status.NOT_STATED
             iso = first.get("country_iso")
             project = Project.objects.filter(number=number).first()
             values = {
@@ -406,7 +400,7 @@ class _Loader:
                 "region": self.one(self.region_labels, first.get("region"), "region label", where),
                 "approach": first.get("approach"),
                 "start_year": min(record["year"] for _, record in members),
-                "status": status,
+                "status": project_status(statuses),
                 "status_note": "" if len(statuses) == 1 else "Lines differ in status; see data-quality note annex3-project-status.",
             }
             if project is None or not project.source_id:

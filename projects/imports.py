@@ -40,7 +40,7 @@ from openpyxl import Workbook
 from evaluations.models import Country, Evaluation, Region
 from ratings.models import Criterion, Rating, RatingScale
 
-from .models import Allotment, Approach, Programme, Project, ProjectType, Status
+from .models import Allotment, Approach, Programme, Project, ProjectType, Status, project_status
 from .numbers import normalise_project_number
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -472,16 +472,6 @@ def _in_batches(queryset, field_name, values, size=500):
 
 def _transcribed(obj):
     return f"{obj.source.file_name}, {obj.source_section}".rstrip(", ")
-
-
-def project_status(statuses):
-    """The project's status from its lines' statuses, as the report loader derives it."""
-    statuses = set(statuses)
-    if Status.ONGOING in statuses:
-        return Status.ONGOING
-    if statuses == {Status.CLOSED}:
-        return Status.CLOSED
-    return Status.NOT_STATED
 
 
 class PortfolioImport(_Importer):

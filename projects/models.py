@@ -39,6 +39,16 @@ class Status(models.TextChoices):
     NOT_STATED = "not_stated", "Not stated"
 
 
+def project_status(line_statuses):
+    """A project's status from its allotment lines: ongoing if any line is, closed if all are."""
+    statuses = set(line_statuses)
+    if Status.ONGOING in statuses:
+        return Status.ONGOING
+    if statuses == {Status.CLOSED}:
+        return Status.CLOSED
+    return Status.NOT_STATED
+
+
 class Programme(Cited):
     slug = models.SlugField(max_length=80, unique=True)
     name = models.CharField(max_length=300)
