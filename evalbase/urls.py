@@ -4,7 +4,6 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from evaluations import views as evaluation_views
-from findings import views as finding_views
 
 urlpatterns = [
     path("", evaluation_views.home, name="home"),

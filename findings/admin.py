@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 
 from accounts.history import HistoryAdmin
+from evalbase.versioning import EditConflict, lock_version
 from evaluations.admin import evaluation_slug
 
 from .forms import REASON_MAX_LENGTH
@@ -14,7 +15,7 @@ from .models import (
     STATUS_TRANSITIONS, Action, ApproachComparison, Conclusion, Finding, Lesson, ManagementResponse,
     QuantitativeEvidence, Recommendation, ResponsibilityOwner, Theme,
 )
-from .services import EditConflict, check_reopening, lock_version
+from .services import check_reopening
 
 
 def excerpt(text, words=20):
@@ -139,7 +140,7 @@ class RecommendationForm(forms.ModelForm):
         if not self.instance.pk or "version" not in cleaned:
             return cleaned
         try:
-            current = lock_version(recommendation=self.instance, version=cleaned["version"], submitted=cleaned)
+            current = lock_version(record=self.instance, version=cleaned["version"], submitted=cleaned)
         except EditConflict as conflict:
             self.data = self.data.copy()  # as on the follow-up form: saving again is a deliberate choice
             self.data["version"] = conflict.version

@@ -1,62 +1,14 @@
 """Writes to recommendations' follow-up, shared by the follow-up form and the Django admin."""
 
-from dataclasses import dataclass
-from datetime import datetime
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.roles import ROLE_GROUPS
+from evalbase.versioning import lock_version
 
 from .models import REOPENINGS, Recommendation
 
 FOLLOW_UP_FIELDS = ["status", "due_date", "implementation_note"]
-_NOT_SENT = object()  # a field the user's form does not hold
-
-
-def _shown(value):
-    return "(empty)" if value in (None, "") else f"“{value}”"
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A field someone changed after a user loaded the form: what the user sent, what is stored now."""
-
-    label: str
-    yours: object
-    current: object
-    changed_by: object  # a user, or None when the change was not made by a signed-in user
-    changed_at: datetime
-
-    def __str__(self):
-        by = f" by {self.changed_by.get_username()}" if self.changed_by else ""
-        when = timezone.localtime(self.changed_at).strftime("%Y-%m-%d %H:%M")
-        if self.yours is _NOT_SENT:
-            values = f"it is now {_shown(self.current)}"
-        elif self.yours == self.current:
-            values = f"it is now {_shown(self.current)}, as you entered"
-        else:
-            values = f"you entered {_shown(self.yours)}; it is now {_shown(self.current)}"
-        return f"{self.label}: {values} (changed{by} on {when})."
-
-
-class EditConflict(ValidationError):
-    """The recommendation was saved by someone else after the form was loaded; nothing was written.
-
-    `conflicts` lists what changed since; `version` is the stored version, on which a form may be
-    rebased so that saving again, once the user has read the conflicts, is a deliberate choice.
-    """
-
-    def __init__(self, conflicts, version):
-        self.conflicts = conflicts
-        self.version = version
-        super().__init__([
-            "Someone saved this recommendation after you opened the form, so your changes were not saved.",
-            *(str(conflict) for conflict in conflicts),
-            "Your values are still in the form: check them against the current ones above and save again "
-            "to replace them, or reload the page to start from the current version.",
-        ])
 
 
 def may_reopen(user):
@@ -71,45 +23,6 @@ def check_reopening(*, stored_status, status, user):
         )})
 
 
-def lock_version(*, recommendation, version, submitted):
-    """The stored `recommendation`, locked until the transaction ends, if it is still at `version`.
-
-    Otherwise raise EditConflict naming each field changed since `version`, with what the user
-    `submitted` (field name -> value), the stored value, and who changed it and when, from the
-    history. Call inside transaction.atomic().
-    """
-    current = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
-    if current.version != version:
-        raise EditConflict(_changes_since(current, version, submitted), current.version)
-    return current
-
-
-def _changes_since(current, version, submitted):
-    """Fields that differ between the last version saved at `version` and `current`, with who changed them last."""
-    versions = list(current.history.filter(version__gte=version).select_related("history_user")
-                    .order_by("history_date", "history_id"))
-    loaded = [v for v in versions if v.version == version]
-    if not loaded:
-        return []
-    later = versions[versions.index(loaded[-1]):]
-    fields = [f for f in Recommendation._meta.concrete_fields if f.editable]  # not the version itself
-    conflicts = []
-    for field in fields:
-        changed = [after for before, after in zip(later, later[1:])
-                   if field.value_from_object(before) != field.value_from_object(after)]
-        if changed and field.value_from_object(later[0]) != field.value_from_object(current):
-            yours = _readable(field, submitted[field.name]) if field.name in submitted else _NOT_SENT
-            conflicts.append(Conflict(field.verbose_name.capitalize(), yours,
-                                      _readable(field, getattr(current, field.name)),
-                                      changed[-1].history_user, changed[-1].history_date))
-    return conflicts
-
-
-def _readable(field, value):
-    """A value as people read it: a status by its label."""
-    return dict(field.flatchoices).get(value, value) if field.choices else value
-
-
 @transaction.atomic
 def update_follow_up(*, recommendation, data, version, user, reason=""):
     """Save the follow-up `data` (status, due date, implementation note) the user loaded at `version`.
@@ -119,7 +32,7 @@ def update_follow_up(*, recommendation, data, version, user, reason=""):
     nothing is written. A save raises the version by one and is kept in the history with `user`
     and `reason`. Returns the recommendation as stored.
     """
-    current = lock_version(recommendation=recommendation, version=version, submitted=data)
+    current = lock_version(record=recommendation, version=version, submitted=data)
     changed = [name for name in FOLLOW_UP_FIELDS if getattr(current, name) != data[name]]
     if not changed:
         return current

@@ -9,6 +9,7 @@ from ratings.models import Rating
 
 from evalbase.exports import export_response, wants_export
 from evalbase.history import recent_changes
+from evalbase.versioning import EditConflict
 
 from .filters import EvidenceFilter, RecommendationFilter
 from .forms import FollowUpForm
@@ -16,7 +17,7 @@ from .models import Finding, Recommendation
 from .selectors import (all_evidence_results, due_date_changes, evidence_results, overdue_by_owner,
                         recommendation_counts, recommendation_history, recommendation_list, search_evidence,
                         slip_count)
-from .services import EditConflict, update_follow_up
+from .services import update_follow_up
 
 RECOMMENDATION_COLUMNS = ["evaluation", "number", "text", "owners", "management_response", "response_text",
                           "status", "due_date", "source"]

@@ -2,6 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from evalbase.exports import export_response, wants_export
+from evalbase.filtering import filter_problems, query_without
 from findings.models import Finding, Recommendation
 
 from . import charts
@@ -21,10 +22,9 @@ PAGE_SIZE = 50
 def _filtered(request):
     """The ProjectFilter for this request, and an error message when a value is not valid."""
     filterset = ProjectFilter(request.GET or None, queryset=project_list())
-    if filterset.is_bound and not filterset.is_valid():
-        problems = "; ".join(f"{filterset.form.fields[name].label or name}: {' '.join(errors)}"
-                             for name, errors in filterset.form.errors.items())
-        return filterset, f"Some filters were not understood, so nothing is shown. {problems}"
+    problems = filter_problems(filterset)
+    if problems:
+        return filterset, f"Some filters were not understood, so nothing is shown. {'; '.join(problems)}"
     return filterset, None
 
 
@@ -48,7 +48,7 @@ def portfolio(request):
         "filter": filterset, "page": page, "totals": portfolio_totals(projects),
         "charts": [charts.allotment_by_region(summary), charts.started_per_year(projects_started_per_year(projects)),
                    charts.execution(largest_projects(projects))],
-        "query": _query_without(request, "page"),
+        "query": query_without(request, "page"),
     }
     return render(request, "projects/portfolio.html", context)
 
@@ -67,15 +67,8 @@ def summary(request):
         return export_response(request, f"portfolio-summary-by-{by}", SUMMARY_COLUMNS,
                                ([row[column] for column in SUMMARY_COLUMNS] for row in rows))
     context = {"table": table, "by": by, "dimensions": DIMENSIONS, "filter": filterset,
-               "chart": charts.summary_chart(table), "query": _query_without(request, "by")}
+               "chart": charts.summary_chart(table), "query": query_without(request, "by")}
     return render(request, "projects/summary.html", context)
-
-
-def _query_without(request, *names):
-    params = request.GET.copy()
-    for name in (*names, "format"):
-        params.pop(name, None)
-    return params.urlencode()
 
 
 def project_detail(request, number):

@@ -3,15 +3,9 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from evalbase.versioning import lock_version
+
 from .models import Rating
-
-
-class StaleEdit(Exception):
-    """Someone saved the record after this user opened it; `changes` says what they changed."""
-
-    def __init__(self, changes):
-        super().__init__("stale edit")
-        self.changes = changes
 
 
 def existing_ratings(subject_form, criteria):
@@ -63,24 +57,10 @@ def save_grid(ratings):
     return ratings
 
 
-def _changes_since(rating, version):
-    """What changed between the version the user loaded and the current one, from the history."""
-    seen = rating.history.filter(version=version).order_by("-history_date").first()
-    latest = rating.history.order_by("-history_date").select_related("history_user").first()
-    if seen is None or latest is None:
-        return []
-    delta = latest.diff_against(seen)
-    who = latest.history_user.get_username() if latest.history_user else "someone"
-    return [{"field": change.field, "theirs": change.new, "yours_loaded": change.old, "by": who,
-             "at": latest.history_date} for change in delta.changes]
-
-
 @transaction.atomic
 def update_rating(*, form, version):
-    """Save `form` (a RatingEditForm) unless the rating changed since `version`; raise StaleEdit then."""
-    current = Rating.objects.select_for_update().get(pk=form.instance.pk)
-    if current.version != version:
-        raise StaleEdit(_changes_since(current, version))
+    """Save `form` (a RatingEditForm) unless the rating changed since `version` (EditConflict then)."""
+    current = lock_version(record=form.instance, version=version, submitted=form.cleaned_data)
     rating = form.save(commit=False)
     rating.version = current.version + 1
     rating.save()

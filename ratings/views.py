@@ -4,13 +4,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from evalbase.exports import export_response, wants_export
+from evalbase.filtering import filter_problems, query_without
+from evalbase.versioning import EditConflict
 from evalbase.history import recent_changes
 
 from . import charts
 from .filters import RatingFilter
 from .forms import RatingEditForm, RatingGrid, SubjectForm
-from .models import Criterion, Rating
-from .services import StaleEdit, save_grid, update_rating, validate_grid
+from .models import Criterion
+from .services import save_grid, update_rating, validate_grid
 from .scales import plain
 from .selectors import (EVIDENCE_MAP_COLUMNS, evidence_chain, evidence_map, heat_legend, normalised_comparison,
                         rating_list, rating_matrices)
@@ -25,17 +27,10 @@ def _rating_row(r):
             r.scale.description, "" if r.normalised_value is None else r.normalised_value, r.label, r.citation]
 
 
-def _query_without_format(request):
-    params = request.GET.copy()
-    params.pop("format", None)
-    return params.urlencode()
-
-
 def ratings(request):
     filterset = RatingFilter(request.GET or None, queryset=rating_list())
-    if filterset.is_bound and not filterset.is_valid():
-        problems = [f"{filterset.form.fields[name].label}: {' '.join(errors)}"
-                    for name, errors in filterset.form.errors.items()]
+    problems = filter_problems(filterset)
+    if problems:
         context = {"filter": filterset, "errors": problems}
         return render(request, "ratings/rating_list.html", context, status=400)
     if wants_export(request):
@@ -43,7 +38,7 @@ def ratings(request):
                                (_rating_row(r) for r in filterset.qs.iterator(chunk_size=2000)))
     rows = list(filterset.qs)
     context = {
-        "filter": filterset, "ratings": rows, "query": _query_without_format(request),
+        "filter": filterset, "ratings": rows, "query": query_without(request),
         "matrices": [(matrix, charts.rating_matrix(matrix)) for matrix in rating_matrices(rows)],
     }
     return render(request, "ratings/rating_list.html", context)
@@ -133,8 +128,8 @@ def rating_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             update_rating(form=form, version=form.cleaned_data["version"])
-        except StaleEdit as error:
-            stale = error.changes
+        except EditConflict as conflict:
+            stale = conflict.conflicts
         else:
             messages.success(request, "Rating saved.")
             return redirect(rating.get_absolute_url())

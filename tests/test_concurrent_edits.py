@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.roles import add_user
 from findings.models import Recommendation
-from findings.services import EditConflict, update_follow_up
+from evalbase.versioning import EditConflict
+from findings.services import update_follow_up
 
 from .builders import admin_form_data, make_evaluation
 

@@ -1,0 +1,97 @@
+"""Optimistic locking: a save is refused when someone saved the record after the user loaded it.
+
+Records carry a `version` raised on every save and a django-simple-history `history`; the refusal
+names each field changed since, with who changed it and when.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+_NOT_SENT = object()  # a field the user's form does not hold
+
+
+def _shown(value):
+    return "(empty)" if value in (None, "") else f"“{value}”"
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A field someone changed after a user loaded the form: what the user sent, what is stored now."""
+
+    label: str
+    yours: object
+    current: object
+    changed_by: object  # a user, or None when the change was not made by a signed-in user
+    changed_at: datetime
+
+    def __str__(self):
+        by = f" by {self.changed_by.get_username()}" if self.changed_by else ""
+        when = timezone.localtime(self.changed_at).strftime("%Y-%m-%d %H:%M")
+        if self.yours is _NOT_SENT:
+            values = f"it is now {_shown(self.current)}"
+        elif self.yours == self.current:
+            values = f"it is now {_shown(self.current)}, as you entered"
+        else:
+            values = f"you entered {_shown(self.yours)}; it is now {_shown(self.current)}"
+        return f"{self.label}: {values} (changed{by} on {when})."
+
+
+class EditConflict(ValidationError):
+    """The record was saved by someone else after the form was loaded; nothing was written.
+
+    `conflicts` lists what changed since; `version` is the stored version, on which a form may be
+    rebased so that saving again, once the user has read the conflicts, is a deliberate choice.
+    """
+
+    def __init__(self, conflicts, version, noun):
+        self.conflicts = conflicts
+        self.version = version
+        super().__init__([
+            f"Someone saved this {noun} after you opened the form, so your changes were not saved.",
+            *(str(conflict) for conflict in conflicts),
+            "Your values are still in the form: check them against the current ones above and save again "
+            "to replace them, or reload the page to start from the current version.",
+        ])
+
+
+def lock_version(*, record, version, submitted):
+    """The stored `record`, locked until the transaction ends, if it is still at `version`.
+
+    Otherwise raise EditConflict naming each field changed since `version`, with what the user
+    `submitted` (field name -> value), the stored value, and who changed it and when, from the
+    history. Call inside transaction.atomic().
+    """
+    model = type(record)
+    current = model.objects.select_for_update().get(pk=record.pk)
+    if current.version != version:
+        raise EditConflict(_changes_since(current, version, submitted), current.version, model._meta.verbose_name)
+    return current
+
+
+def _changes_since(current, version, submitted):
+    """Fields that differ between the last version saved at `version` and `current`, with who changed them last."""
+    versions = list(current.history.filter(version__gte=version).select_related("history_user")
+                    .order_by("history_date", "history_id"))
+    loaded = [v for v in versions if v.version == version]
+    if not loaded:
+        return []
+    later = versions[versions.index(loaded[-1]):]
+    fields = [f for f in type(current)._meta.concrete_fields if f.editable]  # not the version itself
+    conflicts = []
+    for field in fields:
+        changed = [after for before, after in zip(later, later[1:])
+                   if field.value_from_object(before) != field.value_from_object(after)]
+        if changed and field.value_from_object(later[0]) != field.value_from_object(current):
+            yours = _readable(field, submitted[field.name]) if field.name in submitted else _NOT_SENT
+            conflicts.append(Conflict(field.verbose_name.capitalize(), yours,
+                                      _readable(field, getattr(current, field.name)),
+                                      changed[-1].history_user, changed[-1].history_date))
+    return conflicts
+
+
+def _readable(field, value):
+    """A value as people read it: a status by its label."""
+    return dict(field.flatchoices).get(value, value) if field.choices else value
