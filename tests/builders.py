@@ -1,5 +1,7 @@
 """Small builders for unit tests: each makes a valid record, keyword arguments override."""
 
+import csv
+import io
 from decimal import Decimal
 from itertools import count
 
@@ -97,3 +99,8 @@ def admin_form_data(response):
                 value = "on"
             data[form.add_prefix(name)] = [str(v) for v in value] if isinstance(value, list) else str(value)
     return data
+
+
+def read_csv(response):
+    """The rows of a (streamed) CSV download as dicts."""
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))

@@ -1,6 +1,5 @@
 """The findings search (/findings/): full-text search, filters, pages and exports."""
 
-import csv
 import io
 import re
 from itertools import count
@@ -16,7 +15,7 @@ from findings.models import EvidenceKind, Finding, Lesson, QuantitativeEvidence,
 from findings.selectors import search_evidence
 from ratings.models import Criterion
 
-from .builders import make_evaluation
+from .builders import make_evaluation, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -31,10 +30,6 @@ def search(**params):
     filters = EvidenceFilter(params)
     assert filters.is_valid(), filters.errors
     return list(search_evidence(query=query, filters=filters))
-
-
-def read_csv(response):
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def add_evidence(evaluation, text):

@@ -1,7 +1,6 @@
 """Recommendation follow-up: the status workflow, due dates whose changes are kept, the overdue list
 and the follow-up form."""
 
-import csv
 import datetime
 import io
 
@@ -17,7 +16,7 @@ from findings.models import REOPENINGS, STATUS_TRANSITIONS, Recommendation, Resp
 from findings.selectors import due_date_changes, overdue_by_owner, recommendation_list, slip_count
 from findings.services import update_follow_up
 
-from .builders import make_evaluation
+from .builders import make_evaluation, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -61,10 +60,6 @@ def form_data(recommendation, **changes):
             "implementation_note": recommendation.implementation_note, "reason": "",
             "version": recommendation.version}
     return {**data, **changes}
-
-
-def read_csv(response):
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 # -- the status workflow ------------------------------------------------------------------------

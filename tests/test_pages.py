@@ -1,18 +1,12 @@
 """The pages and their CSV exports, with bounded query counts."""
 
-import csv
 import io
 
 import pytest
 
-from .builders import make_programme, make_project
+from .builders import make_programme, make_project, read_csv
 
 pytestmark = pytest.mark.django_db
-
-
-def read_csv(response):
-    body = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(body)))
 
 
 def test_summary_csv_has_the_stable_columns_and_a_total_row(client):

@@ -1,17 +1,14 @@
 """Portfolio filters narrow rows, totals, charts and exports alike."""
 
-import csv
 import io
 from decimal import Decimal
 
 import openpyxl
 import pytest
 
+from .builders import read_csv
+
 pytestmark = pytest.mark.django_db
-
-
-def read_csv(response):
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def read_xlsx(response):

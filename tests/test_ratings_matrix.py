@@ -1,6 +1,5 @@
 """The ratings page (matrices, filters, exports), the comparison across evaluations and a rating's evidence chain."""
 
-import csv
 import io
 import json
 from decimal import Decimal
@@ -16,7 +15,7 @@ from findings.models import Action, Finding, ManagementResponse, Recommendation
 from ratings.models import Criterion, Rating, RatingScale
 from ratings.selectors import normalised_comparison
 
-from .builders import make_evaluation, make_project, make_rating
+from .builders import make_evaluation, make_project, make_rating, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -74,11 +73,6 @@ def table(response, table_id):
     """A table as {row head: {column head: cell text}}."""
     head, *rows = table_rows(response, table_id)
     return {row[0]: dict(zip(head[1:], row[1:])) for row in rows}
-
-
-def read_csv(response):
-    body = b"".join(response.streaming_content).decode()
-    return list(csv.DictReader(io.StringIO(body)))
 
 
 def read_xlsx(response):

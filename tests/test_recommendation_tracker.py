@@ -1,6 +1,5 @@
 """The recommendations tracker (/recommendations/): filters, counts and exports of the filtered rows."""
 
-import csv
 import datetime
 import io
 import re
@@ -14,7 +13,7 @@ from openpyxl import load_workbook
 from findings.models import Recommendation, ResponsibilityOwner
 from findings.selectors import recommendation_counts
 
-from .builders import make_evaluation
+from .builders import make_evaluation, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +24,6 @@ DONORS = [("unido-cnd-2010", n) for n in (3, 5, 6, 7, 8)]
 
 def listed(response):
     return [(r.evaluation.slug, r.number) for r in response.context["recommendations"]]
-
-
-def read_csv(response):
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def read_xlsx(response):
