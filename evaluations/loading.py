@@ -32,6 +32,7 @@ from findings.models import (
     ApproachComparison,
     Conclusion,
     Finding,
+    FindingCriterion,
     Lesson,
     ManagementResponse,
     QuantitativeEvidence,
@@ -188,12 +189,8 @@ class _Loader:
             if {o.pk for o in manager.all()} != {o.pk for o in related}:
                 manager.set(related)
                 changed = True
-        if created:
-            self.summary.created += 1
-        elif changed:
-            self.summary.updated += 1
-        else:
-            self.summary.unchanged += 1
+        self.last_state = "created" if created else "updated" if changed else "unchanged"
+        setattr(self.summary, self.last_state, getattr(self.summary, self.last_state) + 1)
         return obj
 
     def cited(self, record, where):
@@ -480,15 +477,20 @@ class _Loader:
     def load_findings(self, sections):
         for filename, record in sections["findings"]:
             where = f"{filename} finding {record.get('code')}"
-            _keys(record, ["category", "criteria", "themes", "countries", "evidence"],
+            _keys(record, ["category", "criteria", "inferred_criteria", "themes", "countries", "evidence"],
                   ["code", "title", "text", "evidence_kind", "source"], where)
             m2m = self.tags(record, where)
+            criteria = m2m.pop("criteria")
+            inferred = [self.one(self.criteria, c, "criterion", where) for c in record.get("inferred_criteria", [])]
+            if set(criteria) & set(inferred):
+                raise FixtureError(f"{where}: a criterion is both named and inferred")
             m2m["countries"] = [self.country(c, where) for c in record.get("countries", [])]
             finding = self.upsert(Finding, {"evaluation": self.evaluation, "code": str(record["code"])}, {
                 "category": record.get("category", Finding.Category.FINDING),
                 "title": record["title"][:300], "text": record["text"].strip(),
                 "evidence_kind": record["evidence_kind"], **self.cited(record, where),
             }, where, m2m=m2m)
+            self.tag_criteria(finding, {c: False for c in criteria} | {c: True for c in inferred})
             seen = set()
             for item in record.get("evidence", []):
                 ewhere = f"{where} evidence {item.get('indicator')!r}"
@@ -503,6 +505,19 @@ class _Loader:
                     **citation,
                 }, ewhere)
         self.findings = {f.code: f for f in self.evaluation.findings.all()}
+
+    def tag_criteria(self, finding, wanted):
+        """Set `finding`'s criterion tags to `wanted` ({criterion: inferred})."""
+        stored = {tag.criterion: tag for tag in finding.criterion_tags.select_related("criterion")}
+        if {c: t.inferred for c, t in stored.items()} == wanted:
+            return
+        finding.criterion_tags.exclude(criterion__in=list(wanted)).delete()
+        for criterion, inferred in wanted.items():
+            FindingCriterion.objects.update_or_create(finding=finding, criterion=criterion,
+                                                      defaults={"inferred": inferred})
+        if self.last_state == "unchanged":  # the finding itself was unchanged; its tags were not
+            self.summary.unchanged -= 1
+            self.summary.updated += 1
 
     def finding_list(self, codes, where):
         return [self.one(self.findings, str(code), "finding", where) for code in codes or []]

@@ -12,7 +12,7 @@ from evaluations.admin import evaluation_slug
 
 from .forms import REASON_MAX_LENGTH
 from .models import (
-    STATUS_TRANSITIONS, Action, ApproachComparison, Conclusion, Finding, Lesson, ManagementResponse,
+    STATUS_TRANSITIONS, Action, ApproachComparison, Conclusion, Finding, FindingCriterion, Lesson, ManagementResponse,
     QuantitativeEvidence, Recommendation, ResponsibilityOwner, Theme,
 )
 from .services import check_reopening
@@ -46,14 +46,21 @@ class QuantitativeEvidenceInline(admin.TabularInline):
     extra = 0
 
 
+class CriterionTagInline(admin.TabularInline):
+    model = FindingCriterion
+    fields = ["criterion", "inferred"]
+    extra = 0
+    verbose_name = "criterion tag"
+
+
 @admin.register(Finding)
 class FindingAdmin(HistoryAdmin):
     list_display = ["code", "title", "category", evaluation_slug, "evidence_kind"]
     list_filter = ["evaluation", "category", "evidence_kind", "criteria", "themes"]
     search_fields = ["code", "title", "text"]
     list_select_related = ["evaluation"]
-    filter_horizontal = ["criteria", "themes", "countries"]
-    inlines = [QuantitativeEvidenceInline]
+    filter_horizontal = ["themes", "countries"]
+    inlines = [CriterionTagInline, QuantitativeEvidenceInline]
 
 
 @admin.register(Lesson)

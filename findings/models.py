@@ -39,13 +39,15 @@ class Finding(Cited):
         CHALLENGE = "challenge", "Challenge"
         SALIENT_POINT = "salient_point", "Salient point"
         TAKE_AWAY = "take_away", "Take-away"
+        OUTPUT = "output", "Output"
+        OUTCOME = "outcome", "Outcome"
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.PROTECT, related_name="findings")
     code = models.CharField(max_length=20)
     category = models.CharField(max_length=20, choices=Category.choices, default=Category.FINDING)
     title = models.CharField(max_length=300)
     text = models.TextField()
-    criteria = models.ManyToManyField(Criterion, blank=True, related_name="findings")
+    criteria = models.ManyToManyField(Criterion, blank=True, related_name="findings", through="FindingCriterion")
     themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
     countries = models.ManyToManyField(Country, blank=True, related_name="findings")
     evidence_kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
@@ -62,6 +64,22 @@ class Finding(Cited):
 
     def get_absolute_url(self):
         return reverse("findings:detail", args=[self.pk])
+
+
+class FindingCriterion(models.Model):
+    """A finding's criterion tag. `inferred`: the report does not name the criterion; EvalBase read
+    it from the finding's wording (e.g. "the project reached..." -> effectiveness)."""
+
+    finding = models.ForeignKey(Finding, on_delete=models.CASCADE, related_name="criterion_tags")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="finding_tags")
+    inferred = models.BooleanField(default=False, help_text="Read from the wording, not named by the report.")
+
+    class Meta:
+        db_table = "findings_finding_criteria"  # the table Django made for the plain many-to-many
+        unique_together = [("finding", "criterion")]
+
+    def __str__(self):
+        return f"{self.criterion} (inferred)" if self.inferred else str(self.criterion)
 
 
 class QuantitativeEvidence(Cited):

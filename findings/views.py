@@ -132,6 +132,7 @@ def finding_detail(request, pk):
     context = {
         "finding": finding,
         "evidence": finding.evidence.all(),
+        "criterion_tags": finding.criterion_tags.select_related("criterion").order_by("criterion__order"),
         "ratings": finding.ratings.select_related("criterion", "scale", "country", "project", "programme", "source"),
         "recommendations": finding.recommendations.select_related("response__source", "source")
         .prefetch_related("response__actions__source"),

@@ -8,6 +8,7 @@ from django.conf import settings
 
 from evaluations.loading import FixtureError, load_fixtures
 from evaluations.models import Cited, SourceDocument
+from findings.models import FindingCriterion
 from projects.models import Allotment
 from ratings.models import Criterion
 
@@ -62,3 +63,17 @@ def test_an_unknown_country_is_named(broken_fixtures):
     seco.write_text(seco.read_text().replace("countries: [", "countries: [XX, ", 1))
     with pytest.raises(FixtureError, match="unknown country code 'XX'"):
         load_fixtures(broken_fixtures)
+
+
+def test_an_inferred_criterion_is_kept_as_inferred_and_shown_so(broken_fixtures, client):
+    peru = broken_fixtures / "reports" / "ilo-peru-forestry-2021.yaml"
+    text = peru.read_text()
+    first = text.index("\nfindings:\n")
+    code_line = text.index("- code:", first)
+    peru.write_text(text[:code_line] + "- inferred_criteria: [effectiveness]\n    " + text[code_line + 2:])
+    summary = load_fixtures(broken_fixtures)
+    assert summary.updated == 1
+    tag = FindingCriterion.objects.get(finding__evaluation__slug="ilo-peru-forestry-2021", inferred=True)
+    assert tag.criterion.code == "effectiveness"
+    page = client.get(tag.finding.get_absolute_url()).content.decode()
+    assert "Effectiveness <span" in page and "(inferred)" in page
