@@ -52,10 +52,14 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "accounts",
+    "reference",
     "evaluations",
     "projects",
-    "ratings",
     "findings",
+    "ratings",
+    "follow_up",
+    "reports",
+    "overview",
 ]
 
 MIDDLEWARE = [
@@ -95,8 +99,8 @@ WSGI_APPLICATION = "evalbase.wsgi.application"
 # the permission (roles are auth groups, see accounts/migrations/0001_role_groups.py).
 EVALBASE_PUBLIC_BROWSING = env_bool("EVALBASE_PUBLIC_BROWSING", True)
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "overview:home"
+LOGOUT_REDIRECT_URL = "overview:home"
 
 # SQLite by default so `make run` works anywhere; DATABASE_URL=postgres://... for production.
 DATABASES = {
@@ -126,7 +130,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "evalbase.staticfinders.PlotlyFinder",
+    "evalbase.lib.staticfinders.PlotlyFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -1,19 +1,21 @@
 from django.contrib import admin
 from django.templatetags.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
-from evaluations import views as evaluation_views
+# Admin pages of the reference data from before it had an app of its own keep working.
+MOVED_TO_REFERENCE = "sourcedocument|organisation|region|country|criterion|ratingscale|scalelevel|theme"
 
 urlpatterns = [
-    path("", evaluation_views.home, name="home"),
+    # Before ratings/: the evidence map spans findings and ratings, so it lives in overview.
+    path("", include("overview.urls")),
     path("portfolio/", include("projects.urls")),
-    path("evaluations/", include("evaluations.urls")),
     path("ratings/", include("ratings.urls")),
-    path("", include("findings.urls")),
-    path("reconciliation/", evaluation_views.reconciliation, name="reconciliation"),
-    path("sources/", evaluation_views.sources, name="sources"),
+    path("findings/", include("findings.urls")),
+    path("recommendations/", include("follow_up.urls")),
     path("accounts/", include("accounts.urls")),
+    re_path(rf"^admin/(?:evaluations|ratings|findings)/(?P<rest>(?:{MOVED_TO_REFERENCE})/.*)$",
+            RedirectView.as_view(url="/admin/reference/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
     path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
 ]

@@ -1,47 +1,12 @@
 from django.contrib import admin
 
-from .models import (
-    Country, DataQualityNote, Evaluation, Organisation, Participation, PublishedFigure, Region,
-    SourceDocument,
-)
-
-admin.site.site_header = "EvalBase administration"
-admin.site.site_title = "EvalBase admin"
-admin.site.site_url = "/"
+from .models import DataQualityNote, Evaluation, Participation, PublishedFigure
 
 
 @admin.display(description="evaluation", ordering="evaluation__slug")
 def evaluation_slug(record):
     """The short name of a record's evaluation: the titles are too long for a list column."""
     return record.evaluation.slug
-
-
-@admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
-    list_display = ["file_name", "title", "year"]
-    list_filter = ["year"]
-    search_fields = ["file_name", "title"]
-
-
-@admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "parent"]
-    list_filter = ["kind"]
-    search_fields = ["name", "short_name", "slug"]
-    list_select_related = ["parent"]
-    autocomplete_fields = ["parent"]
-
-
-@admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "labels", "order"]
-    search_fields = ["name", "code"]
-
-
-@admin.register(Country)
-class CountryAdmin(admin.ModelAdmin):
-    list_display = ["name", "iso2", "iso3"]
-    search_fields = ["name", "iso2", "iso3"]
 
 
 class ParticipationInline(admin.TabularInline):

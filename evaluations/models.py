@@ -1,116 +1,11 @@
-"""Evaluations (the reports), who took part in them, reference geography and sources."""
+"""Evaluations (the reports), who took part in them, their data-quality notes and published figures."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
-
-class SourceDocument(models.Model):
-    """A seed file a record was transcribed from."""
-
-    file_name = models.CharField(max_length=200, unique=True)
-    title = models.CharField(max_length=400)
-    year = models.PositiveSmallIntegerField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["file_name"]
-
-    def __str__(self):
-        return self.file_name
-
-
-class Cited(models.Model):
-    """A transcribed record: which file, which table/annex/section, which row or paragraph.
-
-    Records entered through forms have no source document; transcribed ones always do.
-    """
-
-    source = models.ForeignKey(
-        SourceDocument, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    source_section = models.CharField(max_length=200, blank=True)
-    source_locator = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        abstract = True
-
-    @property
-    def citation(self):
-        if not self.source_id:
-            return ""
-        parts = [self.source.file_name, self.source_section, self.source_locator]
-        return ", ".join(part for part in parts if part)
-
-
-class Organisation(Cited):
-    class Kind(models.TextChoices):
-        AGENCY = "agency", "Agency"
-        UNIT = "unit", "Unit"
-        EVALUATOR = "evaluator", "Evaluator"
-        DONOR = "donor", "Donor"
-        GOVERNMENT = "government", "Government"
-        RESEARCH = "research", "Research institution"
-        OTHER = "other", "Other"
-
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=300)
-    short_name = models.CharField(max_length=80, blank=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="units"
-    )
-    description = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.short_name or self.name
-
-    @property
-    def agency(self):
-        """The top-level organisation a unit belongs to."""
-        org = self
-        while org.parent_id:
-            org = org.parent
-        return org
-
-
-class Region(models.Model):
-    """A reporting region. `labels` are the spellings reports use for it (AF, Internat., ...)."""
-
-    code = models.CharField(max_length=10, unique=True)
-    name = models.CharField(max_length=100)
-    labels = models.JSONField(default=list, blank=True)
-    order = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self):
-        return self.name
-
-
-class Country(models.Model):
-    """ISO 3166-1 country."""
-
-    iso2 = models.CharField("ISO alpha-2", max_length=2, unique=True)
-    iso3 = models.CharField("ISO alpha-3", max_length=3, unique=True)
-    name = models.CharField(max_length=100)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name_plural = "countries"
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(iso2__regex=r"^[A-Z]{2}$") & Q(iso3__regex=r"^[A-Z]{3}$"),
-                name="country_iso_codes_upper_case",
-            )
-        ]
-
-    def __str__(self):
-        return self.name
+from reference.models import Cited, Country, Organisation
 
 
 class Evaluation(Cited):
@@ -162,7 +57,7 @@ class Evaluation(Cited):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("evaluations:detail", args=[self.slug])
+        return reverse("overview:evaluation", args=[self.slug])
 
     def clean(self):
         if self.cost is not None and not self.cost_currency:
@@ -236,7 +131,7 @@ class PublishedFigure(Cited):
     dimension = models.CharField(max_length=30, blank=True)
     group = models.CharField(max_length=100, blank=True)
     criterion = models.ForeignKey(
-        "ratings.Criterion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "reference.Criterion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     value = models.DecimalField(max_digits=16, decimal_places=2)
     printed_value = models.CharField(max_length=60, blank=True, help_text="The figure exactly as printed.")

@@ -1,21 +1,18 @@
 from django import forms
-from django.contrib import admin, messages
-from django.db import transaction
-from django.db.models import Count
-from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.contrib import admin
 from django.utils.text import Truncator
 
 from accounts.history import HistoryAdmin
-from evalbase.versioning import EditConflict, lock_version
 from evaluations.admin import evaluation_slug
 
-from .forms import REASON_MAX_LENGTH
 from .models import (
-    STATUS_TRANSITIONS, Action, ApproachComparison, Conclusion, Finding, FindingCriterion, Lesson, ManagementResponse,
-    QuantitativeEvidence, Recommendation, ResponsibilityOwner, Theme,
+    ApproachComparison,
+    Conclusion,
+    Finding,
+    FindingCriterion,
+    Lesson,
+    QuantitativeEvidence,
 )
-from .services import check_reopening
 
 
 def excerpt(text, words=20):
@@ -27,17 +24,6 @@ class InEvaluationChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, record):
         return f"{record.evaluation.slug}: {record}"
-
-
-class ResponseChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, response):
-        return f"{response.recommendation.evaluation.slug}: {response.recommendation} ({response})"
-
-
-@admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
-    search_fields = ["name", "slug"]
 
 
 class QuantitativeEvidenceInline(admin.TabularInline):
@@ -83,246 +69,6 @@ class ConclusionAdmin(admin.ModelAdmin):
     @admin.display(description="text")
     def short_text(self, conclusion):
         return excerpt(conclusion.text)
-
-
-class OverdueFilter(admin.SimpleListFilter):
-    """Open or in progress with a due date in the past (Recommendation.objects.overdue())."""
-
-    title = "overdue"
-    parameter_name = "overdue"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "Overdue"), ("no", "Not overdue")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "yes":
-            return queryset.overdue()
-        if self.value() == "no":
-            return queryset.exclude(pk__in=Recommendation.objects.overdue().values("pk"))
-        return queryset
-
-
-class ManagementResponseInline(admin.StackedInline):
-    model = ManagementResponse
-    extra = 0
-    max_num = 1
-    autocomplete_fields = ["responder"]
-    show_change_link = True  # its actions are edited on the response's own page
-
-
-class RecommendationForm(forms.ModelForm):
-    """The admin's recommendation form, under the follow-up form's rules (findings.services).
-
-    A form loaded at a version someone has since saved past is refused, naming what changed; only
-    an Admin may reopen a final status, giving the reason. `user` and `restoring` are set by
-    RecommendationAdmin.get_form(): `restoring` when the form is the history's revert page.
-    """
-
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-    change_reason = forms.CharField(
-        required=False, max_length=REASON_MAX_LENGTH, label="Reason for the change",
-        help_text="Kept in the history; needed to reopen an implemented or not accepted recommendation.",
-    )
-    user = None
-    restoring = False
-
-    class Meta:
-        model = Recommendation
-        # The model's version is not editable; the form's own `version` field carries the version
-        # the form was loaded at, and RecommendationAdmin.save_model() raises the stored one.
-        exclude = ["version"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial["version"] = self.instance.version
-        if self.restoring and self.instance.pk:
-            # The revert page shows an earlier version; the check is against the version stored now.
-            stored = Recommendation.objects.values_list("version", flat=True).get(pk=self.instance.pk)
-            self.initial["version"] = stored
-            self.instance.restored_status = self.instance.status
-            self.restored_version = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk or "version" not in cleaned:
-            return cleaned
-        try:
-            current = lock_version(record=self.instance, version=cleaned["version"], submitted=cleaned)
-        except EditConflict as conflict:
-            self.data = self.data.copy()  # as on the follow-up form: saving again is a deliberate choice
-            self.data["version"] = conflict.version
-            raise
-        reason = cleaned.get("change_reason") or ""
-        if self.restoring and not reason:
-            reason = f"Reverted to version {self.restored_version}"
-        self.instance._change_reason = reason or None
-        status = cleaned.get("status")
-        if status and status != self.instance.restored_status:
-            check_reopening(stored_status=current.status, status=status, user=self.user)
-        return cleaned
-
-
-@admin.register(Recommendation)
-class RecommendationAdmin(HistoryAdmin):
-    form = RecommendationForm
-    list_display = [evaluation_slug, "number", "short_text", "owner_names", "response_stance", "status", "due_date"]
-    list_display_links = ["number"]
-    list_filter = ["evaluation", "owners", "response__stance", "status", OverdueFilter]
-    search_fields = ["text"]
-    list_select_related = ["evaluation", "response"]
-    autocomplete_fields = ["findings"]
-    filter_horizontal = ["owners", "themes"]
-    inlines = [ManagementResponseInline]
-    actions = ["mark_in_progress", "mark_not_accepted"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("owners")
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        match = request.resolver_match
-        restoring = bool(match and match.url_name == "findings_recommendation_simple_history")
-        return type(form.__name__, (form,), {"user": request.user, "restoring": restoring})
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = form.cleaned_data["version"] + 1
-        super().save_model(request, obj, form, change)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # The version check locks the row (select_for_update) until the revert is saved.
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "conclusion":
-            kwargs["form_class"] = InEvaluationChoiceField
-            kwargs["queryset"] = Conclusion.objects.select_related("evaluation")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="text")
-    def short_text(self, recommendation):
-        return excerpt(recommendation.text)
-
-    @admin.display(description="owners")
-    def owner_names(self, recommendation):
-        return ", ".join(owner.name for owner in recommendation.owners.all())
-
-    @admin.display(description="response", ordering="response__stance")
-    def response_stance(self, recommendation):
-        response = getattr(recommendation, "response", None)
-        return response.get_stance_display() if response else "–"
-
-    @admin.action(description="Mark selected as in progress", permissions=["change"])
-    def mark_in_progress(self, request, queryset):
-        self.set_status(request, queryset, Recommendation.Status.IN_PROGRESS)
-
-    @admin.action(description="Mark selected as not accepted", permissions=["change"])
-    def mark_not_accepted(self, request, queryset):
-        self.set_status(request, queryset, Recommendation.Status.NOT_ACCEPTED)
-
-    @transaction.atomic
-    def set_status(self, request, queryset, status):
-        """One save per recommendation (not update()) so each change is in its history.
-
-        Only moves STATUS_TRANSITIONS allows; reopening needs a reason, given on the change page.
-        """
-        changed, refused = 0, []
-        chosen = (Recommendation.objects.select_for_update(of=("self",)).select_related("evaluation")
-                  .filter(pk__in=queryset.values("pk")).exclude(status=status))
-        for recommendation in chosen:
-            if status not in STATUS_TRANSITIONS[recommendation.status]:
-                refused.append(recommendation)
-                continue
-            recommendation.status = status
-            recommendation.version += 1
-            recommendation._history_user = request.user
-            recommendation.save(update_fields=["status", "version"])
-            self.log_change(request, recommendation, [{"changed": {"fields": ["Status"]}}])
-            changed += 1
-        label = Recommendation.Status(status).label.lower()
-        self.message_user(request, f"{changed} recommendation(s) marked {label}.", messages.SUCCESS)
-        if refused:
-            names = ", ".join(f"{r.evaluation.slug}: {r} ({r.get_status_display().lower()})" for r in refused)
-            self.message_user(request, f"Not changed, as their status cannot go to “{label}”: {names}. "
-                                       "A final status is reopened on the recommendation's page, with a reason.",
-                              messages.WARNING)
-
-
-class ActionInline(admin.StackedInline):
-    model = Action
-    fields = ["description", "status", ("source", "source_section", "source_locator")]
-    extra = 0
-
-
-@admin.register(ManagementResponse)
-class ManagementResponseAdmin(HistoryAdmin):
-    list_display = ["recommendation_label", "stance", "responder", "date"]
-    list_filter = ["stance", "recommendation__evaluation"]
-    search_fields = ["text", "recommendation__text"]
-    list_select_related = ["recommendation__evaluation", "responder"]
-    autocomplete_fields = ["responder"]
-    inlines = [ActionInline]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "recommendation":
-            kwargs["form_class"] = InEvaluationChoiceField
-            kwargs["queryset"] = Recommendation.objects.select_related("evaluation")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="recommendation", ordering="recommendation__number")
-    def recommendation_label(self, response):
-        return f"{response.recommendation.evaluation.slug}: {response.recommendation}"
-
-
-@admin.register(Action)
-class ActionAdmin(HistoryAdmin):
-    list_display = ["short_description", "status", "recommendation_label"]
-    list_filter = ["status", "response__recommendation__evaluation"]
-    search_fields = ["description"]
-    list_select_related = ["response__recommendation__evaluation"]
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "response":
-            kwargs["form_class"] = ResponseChoiceField
-            kwargs["queryset"] = ManagementResponse.objects.select_related("recommendation__evaluation")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    @admin.display(description="description")
-    def short_description(self, action):
-        return excerpt(action.description, 15)
-
-    @admin.display(description="recommendation")
-    def recommendation_label(self, action):
-        return f"{action.response.recommendation.evaluation.slug}: {action.response.recommendation}"
-
-
-@admin.register(ResponsibilityOwner)
-class ResponsibilityOwnerAdmin(HistoryAdmin):
-    list_display = ["name", "organisation", "recommendation_count"]
-    search_fields = ["name", "organisation__name"]
-    list_select_related = ["organisation"]
-    autocomplete_fields = ["organisation"]
-    fields = ["name", "organisation", "recommendation_list"]
-    readonly_fields = ["recommendation_list"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_recommendations=Count("recommendations"))
-
-    @admin.display(description="recommendations", ordering="n_recommendations")
-    def recommendation_count(self, owner):
-        return owner.n_recommendations
-
-    @admin.display(description="recommendations addressed to this owner")
-    def recommendation_list(self, owner):
-        """Read-only: owners are assigned on the recommendation."""
-        recommendations = owner.recommendations.select_related("evaluation") if owner.pk else []
-        rows = format_html_join("", '<li><a href="{}">{}: {}</a> ({}) {}</li>', (
-            (reverse("admin:findings_recommendation_change", args=[r.pk]), r.evaluation.slug, r,
-             r.get_status_display(), excerpt(r.text, 15))
-            for r in recommendations
-        ))
-        return format_html("<ul>{}</ul>", rows) if rows else "–"
 
 
 @admin.register(ApproachComparison)

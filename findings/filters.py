@@ -1,12 +1,13 @@
-"""Filters for the findings search and the recommendations tracker."""
+"""Filters for the findings search."""
 
 import django_filters
 from django.db.models import Q
 
-from evaluations.models import Country, Evaluation, Organisation
-from ratings.models import Criterion
+from evalbase.lib.filtering import choose, pick
+from evaluations.models import Evaluation
+from reference.models import Country, Criterion, Organisation, Theme
 
-from .models import EvidenceKind, Finding, Lesson, ManagementResponse, Recommendation, ResponsibilityOwner, Theme
+from .models import EvidenceKind, Finding, Lesson, Recommendation
 
 RESULT_TYPES = {"finding": Finding, "lesson": Lesson, "recommendation": Recommendation}
 
@@ -21,34 +22,22 @@ EVIDENCE_PATHS = {
 }
 
 
-def _pick(queryset, to_field_name, label, unknown, **kwargs):
-    """A select of records named in the URL by `to_field_name`; `unknown` explains a bad value."""
-    return django_filters.ModelChoiceFilter(
-        queryset=queryset, to_field_name=to_field_name, label=label, empty_label="Any",
-        error_messages={"invalid_choice": unknown}, **kwargs,
-    )
-
-
-def _choose(choices, label, **kwargs):
-    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label="Any", **kwargs)
-
-
 class EvidenceFilter(django_filters.FilterSet):
     """The findings search filters. One bound instance filters findings, lessons and
     recommendations alike: `filter_queryset()` is applied to a queryset of each."""
 
-    evaluation = _pick(Evaluation.objects.order_by("title"), "slug", "Evaluation",
+    evaluation = pick(Evaluation.objects.order_by("title"), "slug", "Evaluation",
                        "No evaluation has the slug “%(value)s”.")
-    organisation = _pick(Organisation.objects.all(), "slug", "Organisation",
+    organisation = pick(Organisation.objects.all(), "slug", "Organisation",
                          "No organisation has the slug “%(value)s”.", method="filter_organisation")
-    criterion = _pick(Criterion.objects.all(), "code", "Criterion",
+    criterion = pick(Criterion.objects.all(), "code", "Criterion",
                       "No criterion has the code “%(value)s”.", method="filter_related")
-    theme = _pick(Theme.objects.all(), "slug", "Theme", "No theme has the slug “%(value)s”.",
+    theme = pick(Theme.objects.all(), "slug", "Theme", "No theme has the slug “%(value)s”.",
                   method="filter_related")
-    country = _pick(Country.objects.all(), "iso2", "Country", "No country has the ISO code “%(value)s”.",
+    country = pick(Country.objects.all(), "iso2", "Country", "No country has the ISO code “%(value)s”.",
                     method="filter_related")
-    evidence_kind = _choose(EvidenceKind.choices, "Evidence kind", method="filter_related")
-    type = _choose([(kind, model._meta.verbose_name.capitalize()) for kind, model in RESULT_TYPES.items()],
+    evidence_kind = choose(EvidenceKind.choices, "Evidence kind", method="filter_related")
+    type = choose([(kind, model._meta.verbose_name.capitalize()) for kind, model in RESULT_TYPES.items()],
                    "Result type", method="filter_type")
 
     class Meta:
@@ -73,27 +62,3 @@ class EvidenceFilter(django_filters.FilterSet):
 
     def filter_type(self, queryset, name, value):
         return queryset if queryset.model is RESULT_TYPES[value] else queryset.none()
-
-
-class RecommendationFilter(django_filters.FilterSet):
-    evaluation = _pick(Evaluation.objects.order_by("title"), "slug", "Evaluation",
-                       "No evaluation has the slug “%(value)s”.")
-    owner = _pick(ResponsibilityOwner.objects.all(), "name", "Responsibility owner",
-                  "No responsibility owner is named “%(value)s”.", field_name="owners")
-    stance = _choose([*ManagementResponse.Stance.choices, ("none", "No response")], "Management response",
-                     method="filter_stance")
-    status = _choose(Recommendation.Status.choices, "Status")
-    overdue = _choose([("yes", "Yes"), ("no", "No")], "Overdue", method="filter_overdue")
-
-    class Meta:
-        model = Recommendation
-        fields = []
-
-    def filter_stance(self, queryset, name, value):
-        if value == "none":
-            return queryset.filter(response__isnull=True)
-        return queryset.filter(response__stance=value)
-
-    def filter_overdue(self, queryset, name, value):
-        overdue = Recommendation.objects.overdue().values("pk")
-        return queryset.filter(pk__in=overdue) if value == "yes" else queryset.exclude(pk__in=overdue)

@@ -7,19 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from evaluations.models import Cited, Country, Evaluation, Organisation
-from ratings.models import Criterion
-
-
-class Theme(models.Model):
-    slug = models.SlugField(max_length=80, unique=True)
-    name = models.CharField(max_length=150)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+from evaluations.models import Evaluation
+from reference.models import Cited, Country, Criterion, Organisation, Theme
 
 
 class EvidenceKind(models.TextChoices):
@@ -209,7 +198,7 @@ class Recommendation(Cited):
         return f"Recommendation {self.number}"
 
     def get_absolute_url(self):
-        return reverse("findings:recommendation", args=[self.pk])
+        return reverse("follow_up:recommendation", args=[self.pk])
 
     def clean(self):
         """The status follows STATUS_TRANSITIONS from the stored status; "implemented" needs a note.

@@ -2,7 +2,7 @@
 
 import plotly.graph_objects as go
 
-from evalbase.charts import bar, chart
+from evalbase.lib.charts import bar, chart
 
 from .models import Approach
 

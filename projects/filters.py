@@ -1,7 +1,8 @@
 import django_filters
 from django.db.models import F, Q
 
-from evaluations.models import Country, Evaluation, Organisation, Region
+from evaluations.models import Evaluation
+from reference.models import Country, Organisation, Region
 
 from .models import Allotment, Approach, Programme, Project, ProjectType, Status
 from .numbers import normalise_project_number

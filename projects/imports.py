@@ -37,8 +37,9 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, transaction
 from openpyxl import Workbook
 
-from evaluations.models import Country, Evaluation, Region
-from ratings.models import Criterion, Rating, RatingScale
+from evaluations.models import Evaluation
+from ratings.models import Rating
+from reference.models import Country, Criterion, RatingScale, Region
 
 from .models import Allotment, Approach, Programme, Project, ProjectType, Status, project_status
 from .numbers import normalise_project_number

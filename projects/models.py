@@ -6,7 +6,8 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from evaluations.models import Cited, Country, Evaluation, Organisation, Region
+from evaluations.models import Evaluation
+from reference.models import Cited, Country, Organisation, Region
 
 from .numbers import display_project_number, normalise_project_number
 

@@ -1,16 +1,22 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from evalbase.exports import export_response, wants_export
-from evalbase.filtering import filter_problems, query_without
-from findings.models import Finding, Recommendation
+from evalbase.lib.exports import export_response, wants_export
+from evalbase.lib.filtering import filter_problems, query_without
 
 from . import charts
 from .filters import ProjectFilter
 from .models import Project
 from .numbers import normalise_project_number
-from .selectors import (DIMENSIONS, allotments_of, largest_projects, portfolio_summary, portfolio_totals,
-                        project_list, projects_started_per_year)
+from .selectors import (
+    DIMENSIONS,
+    allotments_of,
+    largest_projects,
+    portfolio_summary,
+    portfolio_totals,
+    project_list,
+    projects_started_per_year,
+)
 
 SUMMARY_COLUMNS = ["group", "projects", "allotments", "allotment_usd", "expenditure_usd", "allotment_pct",
                    "average_project_usd"]
@@ -76,17 +82,19 @@ def project_detail(request, number):
         Project.objects.select_related("programme", "country", "region", "source"),
         number=normalise_project_number(number),
     )
+    evaluations = project.programme.evaluations.order_by("year", "slug")
+    # Ratings, findings and recommendations live in higher layers: reached through their relations
+    # to projects, countries and evaluations, never by importing them.
     context = {
         "project": project,
         "allotments": project.allotments.select_related("source"),
         "ratings": project.ratings.select_related("criterion", "scale", "evaluation"),
-        "evaluations": project.programme.evaluations.all(),
+        "evaluations": evaluations,
         # No report links a finding to a project; the closest evidence is the same evaluations'
         # findings about the project's country.
-        "findings": Finding.objects.filter(
-            evaluation__programmes=project.programme, countries=project.country_id
-        ).select_related("evaluation", "source") if project.country_id else [],
-        "recommendations": Recommendation.objects.filter(evaluation__programmes=project.programme)
-        .select_related("evaluation").prefetch_related("owners"),
+        "findings": project.country.findings.filter(evaluation__in=evaluations)
+        .select_related("evaluation", "source") if project.country_id else [],
+        "recommendations": [r for evaluation in evaluations.prefetch_related("recommendations__owners")
+                            for r in evaluation.recommendations.all()],
     }
     return render(request, "projects/project_detail.html", context)

@@ -3,27 +3,7 @@ from django.contrib import admin
 from accounts.history import HistoryAdmin
 from evaluations.admin import evaluation_slug
 
-from .models import Criterion, Rating, RatingScale, ScaleLevel
-
-
-@admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "kind", "order"]
-    list_filter = ["kind"]
-    search_fields = ["name", "code"]
-
-
-class ScaleLevelInline(admin.TabularInline):
-    model = ScaleLevel
-    extra = 0
-
-
-@admin.register(RatingScale)
-class RatingScaleAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "minimum", "maximum", "best_is_high", "not_assessed_value"]
-    list_filter = ["best_is_high"]
-    search_fields = ["name", "code"]
-    inlines = [ScaleLevelInline]
+from .models import Rating
 
 
 @admin.register(Rating)

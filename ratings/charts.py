@@ -2,7 +2,7 @@
 
 import plotly.graph_objects as go
 
-from evalbase.charts import chart
+from evalbase.lib.charts import chart
 
 # Red (worst) to blue (best), readable with the common colour-vision deficiencies.
 WORST_TO_BEST = "RdYlBu"

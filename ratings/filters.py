@@ -1,8 +1,9 @@
 import django_filters
 
-from evaluations.models import Country, Evaluation
+from evaluations.models import Evaluation
+from reference.models import Country, Criterion
 
-from .models import Criterion, Rating
+from .models import Rating
 
 
 def _unknown(what):

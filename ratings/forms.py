@@ -3,12 +3,13 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from evaluations.models import Country, Evaluation
+from evaluations.models import Evaluation
 from findings.models import Finding
 from projects.models import Programme, Project
 from projects.numbers import normalise_project_number
+from reference.models import Country, Criterion, RatingScale
 
-from .models import Criterion, Rating, RatingScale
+from .models import Rating
 
 
 class SubjectForm(forms.Form):

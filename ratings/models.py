@@ -1,4 +1,4 @@
-"""Criteria, rating scales as data, and ratings of projects, country portfolios and programmes."""
+"""Ratings of projects, country portfolios and programmes, each on its evaluation's scale."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -6,91 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from evaluations.models import Cited, Country, Evaluation
+from evalbase.lib.scales import plain
+from evaluations.models import Evaluation
 from projects.models import Programme, Project
-
-from .scales import normalise, plain
-
-
-class Criterion(Cited):
-    """An evaluation criterion: the six OECD-DAC ones or a report's own (UNIDO's "design")."""
-
-    class Kind(models.TextChoices):
-        OECD_DAC = "oecd_dac", "OECD-DAC"
-        REPORT_SPECIFIC = "report_specific", "Report-specific"
-
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    description = models.TextField(blank=True)
-    order = models.PositiveSmallIntegerField(default=100)
-
-    class Meta:
-        ordering = ["order", "name"]
-        verbose_name_plural = "criteria"
-
-    def __str__(self):
-        return self.name
-
-
-class RatingScale(Cited):
-    """A scale as a report defines it: its range, which end is best, and any "not assessed" code.
-
-    UNIDO Table 8: 1-4, 4 best, 0 = "too premature to assess / not known" (not a score).
-    SECO: 1-4, 1 = highly satisfactory.
-    """
-
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
-    minimum = models.DecimalField(max_digits=5, decimal_places=2)
-    maximum = models.DecimalField(max_digits=5, decimal_places=2)
-    best_is_high = models.BooleanField(help_text="True when the highest value is the best rating.")
-    not_assessed_value = models.DecimalField(
-        max_digits=5, decimal_places=2, null=True, blank=True,
-        help_text='A code that means "not assessed" and is not a score.',
-    )
-
-    class Meta:
-        ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(condition=Q(minimum__lt=models.F("maximum")), name="scale_min_below_max"),
-            models.CheckConstraint(
-                condition=Q(not_assessed_value__isnull=True)
-                | Q(not_assessed_value__lt=models.F("minimum"))
-                | Q(not_assessed_value__gt=models.F("maximum")),
-                name="scale_not_assessed_code_outside_range",
-            ),
-        ]
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def description(self):
-        best, worst = (self.maximum, self.minimum) if self.best_is_high else (self.minimum, self.maximum)
-        text = f"{plain(self.minimum)}-{plain(self.maximum)}, {plain(best)} best, {plain(worst)} worst"
-        if self.not_assessed_value is not None:
-            text += f"; {plain(self.not_assessed_value)} = not assessed"
-        return text
-
-    def is_not_assessed_code(self, value):
-        return value is not None and self.not_assessed_value is not None and value == self.not_assessed_value
-
-    def normalise(self, value):
-        return normalise(value, minimum=self.minimum, maximum=self.maximum, best_is_high=self.best_is_high)
-
-
-class ScaleLevel(models.Model):
-    scale = models.ForeignKey(RatingScale, on_delete=models.CASCADE, related_name="levels")
-    value = models.DecimalField(max_digits=5, decimal_places=2)
-    label = models.CharField(max_length=300)
-
-    class Meta:
-        ordering = ["scale", "value"]
-        constraints = [models.UniqueConstraint(fields=["scale", "value"], name="unique_level_per_scale")]
-
-    def __str__(self):
-        return f"{plain(self.value)} = {self.label}"
+from reference.models import Cited, Country, Criterion, RatingScale
 
 
 class RatingQuerySet(models.QuerySet):

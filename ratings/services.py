@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from evalbase.versioning import lock_version
+from evalbase.lib.versioning import lock_version
 
 from .models import Rating
 

@@ -6,7 +6,6 @@ app_name = "ratings"
 urlpatterns = [
     path("", views.ratings, name="list"),
     path("compare/", views.compare, name="compare"),
-    path("evidence-map/", views.evidence_map_page, name="evidence_map"),
     path("new/", views.rating_new, name="new"),
     path("<int:pk>/", views.rating_detail, name="detail"),
     path("<int:pk>/edit/", views.rating_edit, name="edit"),

@@ -3,19 +3,23 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
-from evalbase.exports import export_response, wants_export
-from evalbase.filtering import filter_problems, query_without
-from evalbase.versioning import EditConflict
-from evalbase.history import recent_changes
+from evalbase.lib.exports import export_response, wants_export
+from evalbase.lib.filtering import filter_problems, query_without
+from evalbase.lib.history import recent_changes
+from evalbase.lib.scales import plain
+from evalbase.lib.versioning import EditConflict
+from reference.models import Criterion
 
 from . import charts
 from .filters import RatingFilter
 from .forms import RatingEditForm, RatingGrid, SubjectForm
-from .models import Criterion
+from .selectors import (
+    evidence_chain,
+    normalised_comparison,
+    rating_list,
+    rating_matrices,
+)
 from .services import save_grid, update_rating, validate_grid
-from .scales import plain
-from .selectors import (EVIDENCE_MAP_COLUMNS, evidence_chain, evidence_map, heat_legend, normalised_comparison,
-                        rating_list, rating_matrices)
 
 RATING_COLUMNS = ["evaluation", "subject_kind", "subject", "criterion", "raw_value", "not_assessed", "scale",
                   "scale_range", "normalised_0_100", "label", "source"]
@@ -45,8 +49,6 @@ def ratings(request):
 
 
 COMPARISON_COLUMNS = ["criterion", "evaluation", "average_normalised_0_100", "assessed_ratings"]
-EVIDENCE_MAP_EXPORT_COLUMNS = ["criterion", "column", "findings", "ratings", "assessed_ratings",
-                               "average_normalised_0_100"]
 
 
 def compare(request):
@@ -58,24 +60,6 @@ def compare(request):
             for row in table["rows"] for column, cell in zip(table["columns"], row["cells"])
         ))
     return render(request, "ratings/compare.html", {"table": table, "chart": charts.comparison(table)})
-
-
-def evidence_map_page(request):
-    by = request.GET.get("by", "theme")
-    if by not in EVIDENCE_MAP_COLUMNS:
-        error = f"Unknown column “{by}”. Choose one of: {', '.join(EVIDENCE_MAP_COLUMNS)}."
-        context = {"error": error, "dimensions": EVIDENCE_MAP_COLUMNS}
-        return render(request, "ratings/evidence_map.html", context, status=400)
-    grid = evidence_map(by=by)
-    if wants_export(request):
-        return export_response(request, f"evidence-map-by-{by}", EVIDENCE_MAP_EXPORT_COLUMNS, (
-            [row["criterion"].code, column.slug, cell.findings, cell.ratings, cell.assessed,
-             "" if cell.average is None else cell.average]
-            for row in grid["rows"] for column, cell in zip(grid["columns"], row["cells"])
-        ))
-    context = {"map": grid, "by": by, "dimensions": EVIDENCE_MAP_COLUMNS,
-               "legend": heat_legend()}
-    return render(request, "ratings/evidence_map.html", context)
 
 
 def rating_detail(request, pk):

@@ -5,9 +5,10 @@ import io
 from decimal import Decimal
 from itertools import count
 
-from evaluations.models import Country, Evaluation, Organisation, Region
+from evaluations.models import Evaluation
 from projects.models import Allotment, Programme, Project
-from ratings.models import Criterion, Rating, RatingScale
+from ratings.models import Rating
+from reference.models import Country, Criterion, Organisation, RatingScale, Region
 
 _serial = count(1)
 

@@ -1,7 +1,7 @@
 import pytest
 from django.conf import settings
 
-from evaluations.loading import load_fixtures
+from reports.loading import load_fixtures
 
 
 @pytest.fixture(scope="session")

@@ -18,18 +18,18 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "grey-heron-over-the-delta"
 
 CHANGELISTS = [
-    "evaluations/evaluation", "evaluations/organisation", "evaluations/sourcedocument", "evaluations/country",
-    "evaluations/region", "evaluations/dataqualitynote", "evaluations/publishedfigure",
+    "evaluations/evaluation", "reference/organisation", "reference/sourcedocument", "reference/country",
+    "reference/region", "evaluations/dataqualitynote", "evaluations/publishedfigure",
     "projects/programme", "projects/project", "projects/allotment",
-    "ratings/rating", "ratings/criterion", "ratings/ratingscale",
+    "ratings/rating", "reference/criterion", "reference/ratingscale",
     "findings/finding", "findings/lesson", "findings/conclusion", "findings/recommendation",
-    "findings/responsibilityowner", "findings/managementresponse", "findings/action", "findings/theme",
+    "findings/responsibilityowner", "findings/managementresponse", "findings/action", "reference/theme",
     "findings/approachcomparison", "auth/user",
 ]
 ADD_PAGES = [
     "findings/recommendation", "findings/responsibilityowner", "findings/managementresponse", "findings/action",
     "findings/conclusion", "findings/finding", "findings/lesson", "ratings/rating", "evaluations/evaluation",
-    "evaluations/organisation", "projects/programme", "projects/project", "projects/allotment", "auth/user",
+    "reference/organisation", "projects/programme", "projects/project", "projects/allotment", "auth/user",
 ]
 
 

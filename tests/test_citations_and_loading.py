@@ -6,11 +6,10 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 
-from evaluations.loading import FixtureError, load_fixtures
-from evaluations.models import Cited, SourceDocument
 from findings.models import FindingCriterion
 from projects.models import Allotment
-from ratings.models import Criterion
+from reference.models import Cited, Criterion, SourceDocument
+from reports.loading import FixtureError, load_fixtures
 
 pytestmark = pytest.mark.django_db
 

@@ -9,9 +9,9 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.roles import add_user
+from evalbase.lib.versioning import EditConflict
 from findings.models import Recommendation
-from evalbase.versioning import EditConflict
-from findings.services import update_follow_up
+from follow_up.services import update_follow_up
 
 from .builders import admin_form_data, make_evaluation
 

@@ -7,9 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from evaluations.models import Evaluation
-from findings.models import Finding, Theme
-from ratings.models import Criterion, Rating
-from ratings.selectors import evidence_map
+from findings.models import Finding
+from overview.selectors import evidence_map
+from ratings.models import Rating
+from reference.models import Criterion, Theme
 
 from .builders import make_evaluation, make_organisation, make_rating
 

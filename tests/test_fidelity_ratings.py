@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from evaluations.reconciliation import reconcile
 from ratings.models import Rating
+from reports.reconciliation import reconcile
 
 pytestmark = pytest.mark.django_db
 

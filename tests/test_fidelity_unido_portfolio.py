@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 
 from evaluations.models import PublishedFigure
-from evaluations.reconciliation import reconcile
 from projects.models import Allotment, Project
 from projects.selectors import portfolio_summary
+from reports.reconciliation import reconcile
 
 pytestmark = pytest.mark.django_db
 

@@ -9,11 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from evaluations.models import Country
 from findings.filters import EvidenceFilter
-from findings.models import EvidenceKind, Finding, Lesson, QuantitativeEvidence, Recommendation, Theme
+from findings.models import EvidenceKind, Finding, Lesson, QuantitativeEvidence, Recommendation
 from findings.selectors import search_evidence
-from ratings.models import Criterion
+from reference.models import Country, Criterion, Theme
 
 from .builders import make_evaluation, read_csv
 

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from accounts.roles import add_user
 from findings.models import REOPENINGS, STATUS_TRANSITIONS, Recommendation, ResponsibilityOwner
-from findings.selectors import due_date_changes, overdue_by_owner, recommendation_list, slip_count
-from findings.services import update_follow_up
+from follow_up.selectors import due_date_changes, overdue_by_owner, recommendation_list, slip_count
+from follow_up.services import update_follow_up
 
 from .builders import make_evaluation, read_csv
 
@@ -421,7 +421,7 @@ def test_the_history_names_owner_changes(client, admin):
 def test_reloading_the_reports_keeps_the_follow_up(client):
     from django.conf import settings
 
-    from evaluations.loading import load_fixtures
+    from reports.loading import load_fixtures
 
     recommendation = Recommendation.objects.get(evaluation__slug="seco-smac-2019", number=1)
     recommendation.status = Recommendation.Status.IN_PROGRESS

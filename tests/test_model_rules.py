@@ -6,10 +6,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from evalbase.lib.scales import normalise
 from projects.models import Allotment, Project
 from projects.numbers import display_project_number, normalise_project_number
-from ratings.models import Rating, RatingScale
-from ratings.scales import normalise
+from ratings.models import Rating
+from reference.models import RatingScale
 
 from .builders import make_allotment, make_project, make_rating
 

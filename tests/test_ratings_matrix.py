@@ -10,10 +10,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from evaluations.models import Country, Evaluation, SourceDocument
+from evaluations.models import Evaluation
 from findings.models import Action, Finding, ManagementResponse, Recommendation
-from ratings.models import Criterion, Rating, RatingScale
+from ratings.models import Rating
 from ratings.selectors import normalised_comparison
+from reference.models import Country, Criterion, RatingScale, SourceDocument
 
 from .builders import make_evaluation, make_project, make_rating, read_csv
 

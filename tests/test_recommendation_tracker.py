@@ -11,7 +11,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from findings.models import Recommendation, ResponsibilityOwner
-from findings.selectors import recommendation_counts
+from follow_up.selectors import recommendation_counts
 
 from .builders import make_evaluation, read_csv
 

@@ -14,11 +14,11 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "grey-heron-over-the-delta"
 
 BROWSED_MODELS = [
-    "evaluations.sourcedocument", "evaluations.organisation", "evaluations.region", "evaluations.country",
+    "reference.sourcedocument", "reference.organisation", "reference.region", "reference.country",
     "evaluations.evaluation", "evaluations.participation", "evaluations.dataqualitynote",
     "evaluations.publishedfigure", "projects.programme", "projects.project", "projects.allotment",
-    "ratings.criterion", "ratings.ratingscale", "ratings.scalelevel", "ratings.rating",
-    "findings.theme", "findings.finding", "findings.quantitativeevidence", "findings.lesson",
+    "reference.criterion", "reference.ratingscale", "reference.scalelevel", "ratings.rating",
+    "reference.theme", "findings.finding", "findings.quantitativeevidence", "findings.lesson",
     "findings.conclusion", "findings.responsibilityowner", "findings.recommendation",
     "findings.managementresponse", "findings.action", "findings.approachcomparison",
     "findings.historicalrecommendation", "ratings.historicalrating",
@@ -26,7 +26,7 @@ BROWSED_MODELS = [
 STAFF_WRITES = ["ratings.rating", "findings.finding", "findings.quantitativeevidence", "findings.lesson",
                 "projects.project", "projects.allotment"]
 ADMIN_WRITES = ["findings.recommendation", "findings.responsibilityowner", "findings.managementresponse",
-                "findings.action", "findings.conclusion", "evaluations.evaluation", "evaluations.organisation",
+                "findings.action", "findings.conclusion", "evaluations.evaluation", "reference.organisation",
                 "projects.programme", "auth.user"]
 
 
@@ -47,7 +47,7 @@ def test_it_gives_evaluators_view_permissions_only():
     evaluator = group_permissions("Evaluator")
     assert writes(BROWSED_MODELS, ["view"]) <= evaluator
     assert all(p.split(".")[1].startswith("view_") for p in evaluator)
-    assert {p.split(".")[0] for p in evaluator} == {"evaluations", "projects", "ratings", "findings"}
+    assert {p.split(".")[0] for p in evaluator} == {"reference", "evaluations", "projects", "ratings", "findings"}
 
 
 def test_it_lets_staff_keep_the_evidence_up_to_date():

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from evaluations.loading import FixtureError, load_fixtures
+from reports.loading import FixtureError, load_fixtures
 
 
 class Command(BaseCommand):

@@ -17,16 +17,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from evaluations.models import (
-    Country,
-    DataQualityNote,
-    Evaluation,
-    Organisation,
-    Participation,
-    PublishedFigure,
-    Region,
-    SourceDocument,
-)
+from evaluations.models import DataQualityNote, Evaluation, Participation, PublishedFigure
 from findings.models import (
     Action,
     ApproachComparison,
@@ -38,11 +29,11 @@ from findings.models import (
     QuantitativeEvidence,
     Recommendation,
     ResponsibilityOwner,
-    Theme,
 )
 from projects.models import Allotment, Programme, Project, project_status
 from projects.numbers import normalise_project_number
-from ratings.models import Criterion, Rating, RatingScale, ScaleLevel
+from ratings.models import Rating
+from reference.models import Country, Criterion, Organisation, RatingScale, Region, ScaleLevel, SourceDocument, Theme
 
 REPORT_SECTIONS = {
     "document", "evaluation", "organisations", "programmes", "projects", "criteria", "rating_scales",

@@ -11,10 +11,9 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from django.db.models import F
 
+from evaluations.models import PublishedFigure
 from projects.models import Allotment
 from ratings.models import Rating
-
-from .models import PublishedFigure
 
 # The DataFrame column each summary dimension groups by (see projects.selectors.DIMENSIONS).
 COLUMNS = {

@@ -4,9 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from accounts.roles import ROLE_GROUPS
-from evalbase.versioning import lock_version
-
-from .models import REOPENINGS, Recommendation
+from evalbase.lib.versioning import lock_version
+from findings.models import REOPENINGS, Recommendation
 
 FOLLOW_UP_FIELDS = ["status", "due_date", "implementation_note"]
 

@@ -1,12 +1,16 @@
+"""The pages that span every app: home, the evaluations, reconciliation, sources, the evidence map."""
+
 from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, render
 
-from evalbase.exports import export_response, wants_export
+from evalbase.lib.exports import export_response, wants_export
+from evaluations.models import Evaluation, PublishedFigure
 from findings.models import Recommendation
 from projects.models import Allotment
+from reference.models import SourceDocument
+from reports.reconciliation import reconcile
 
-from .models import Evaluation, PublishedFigure, SourceDocument
-from .reconciliation import reconcile
+from .selectors import EVIDENCE_MAP_COLUMNS, evidence_map, heat_legend
 
 RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as_printed", "published",
                           "recomputed", "difference", "status", "alternative", "alternative_value", "explanation"]
@@ -32,7 +36,7 @@ def home(request):
         "open_recommendations": Recommendation.objects.open().count(),
         "published_figures": PublishedFigure.objects.count(),
     }
-    return render(request, "evaluations/home.html", context)
+    return render(request, "overview/home.html", context)
 
 
 EVALUATION_COLUMNS = ["slug", "code", "title", "kind", "commissioner", "year", "period_start", "period_end",
@@ -49,7 +53,7 @@ def evaluation_list(request):
              e.period_end or "", e.n_countries, "" if e.cost is None else e.cost, e.cost_currency, e.citation]
             for e in evaluations
         ))
-    return render(request, "evaluations/evaluation_list.html", {"evaluations": evaluations})
+    return render(request, "overview/evaluation_list.html", {"evaluations": evaluations})
 
 
 def evaluation_detail(request, slug):
@@ -70,7 +74,7 @@ def evaluation_detail(request, slug):
             "mismatches": sum(1 for r in results if r.status == "mismatch"),
         },
     }
-    return render(request, "evaluations/evaluation_detail.html", context)
+    return render(request, "overview/evaluation_detail.html", context)
 
 
 def reconciliation(request):
@@ -85,7 +89,7 @@ def reconciliation(request):
         ))
     counts = {status: sum(1 for r in results if r.status == status)
               for status in ("match", "mismatch", "not recomputable")}
-    return render(request, "evaluations/reconciliation.html", {"results": results, "counts": counts})
+    return render(request, "overview/reconciliation.html", {"results": results, "counts": counts})
 
 
 def sources(request):
@@ -94,4 +98,26 @@ def sources(request):
         n_notes=Count("quality_notes", distinct=True),
         n_figures=Count("published_figures", distinct=True),
     )
-    return render(request, "evaluations/sources.html", {"documents": documents, "evaluations": evaluations})
+    return render(request, "overview/sources.html", {"documents": documents, "evaluations": evaluations})
+
+
+EVIDENCE_MAP_EXPORT_COLUMNS = ["criterion", "column", "findings", "ratings", "assessed_ratings",
+                               "average_normalised_0_100"]
+
+
+def evidence_map_page(request):
+    by = request.GET.get("by", "theme")
+    if by not in EVIDENCE_MAP_COLUMNS:
+        error = f"Unknown column “{by}”. Choose one of: {', '.join(EVIDENCE_MAP_COLUMNS)}."
+        context = {"error": error, "dimensions": EVIDENCE_MAP_COLUMNS}
+        return render(request, "overview/evidence_map.html", context, status=400)
+    grid = evidence_map(by=by)
+    if wants_export(request):
+        return export_response(request, f"evidence-map-by-{by}", EVIDENCE_MAP_EXPORT_COLUMNS, (
+            [row["criterion"].code, column.slug, cell.findings, cell.ratings, cell.assessed,
+             "" if cell.average is None else cell.average]
+            for row in grid["rows"] for column, cell in zip(grid["columns"], row["cells"])
+        ))
+    context = {"map": grid, "by": by, "dimensions": EVIDENCE_MAP_COLUMNS,
+               "legend": heat_legend()}
+    return render(request, "overview/evidence_map.html", context)

@@ -1,5 +1,7 @@
 """Small helpers shared by the filtered list pages."""
 
+import django_filters
+
 
 def filter_problems(filterset):
     """`Label: message` for each filter value the FilterSet could not accept (empty when all are fine)."""
@@ -15,3 +17,15 @@ def query_without(request, *names):
     for name in (*names, "format"):
         params.pop(name, None)
     return params.urlencode()
+
+
+def pick(queryset, to_field_name, label, unknown, **kwargs):
+    """A select of records named in the URL by `to_field_name`; `unknown` explains a bad value."""
+    return django_filters.ModelChoiceFilter(
+        queryset=queryset, to_field_name=to_field_name, label=label, empty_label="Any",
+        error_messages={"invalid_choice": unknown}, **kwargs,
+    )
+
+
+def choose(choices, label, **kwargs):
+    return django_filters.ChoiceFilter(choices=choices, label=label, empty_label="Any", **kwargs)

@@ -1,6 +1,7 @@
 from django import forms
 
-from .models import Recommendation
+from findings.models import Recommendation
+
 from .services import FOLLOW_UP_FIELDS
 
 # django-simple-history keeps a change's reason in a column of this length.
