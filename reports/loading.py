@@ -86,6 +86,14 @@ def load_fixtures(directory):
     return loader.summary
 
 
+def load_reference(directory):
+    """Load only the reference data (countries, regions, OECD-DAC criteria) under `directory`."""
+    loader = _Loader()
+    with transaction.atomic():
+        loader.load_reference(Path(directory) / "reference")
+    return loader.summary
+
+
 def read_reports(directory):
     """Parse every report file and merge the files of each evaluation."""
     paths = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*/*.yaml"))

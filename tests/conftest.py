@@ -1,14 +1,66 @@
+"""What every test shares: a database holding the reference data only, and four named people.
+
+Tests build the records they need (tests/builders.py); only the fidelity tests under
+tests/fidelity/ read the transcribed reports, which their own conftest loads.
+
+The people, one per role:
+- `ada`, an Admin: manages recommendations, reports' metadata and users, uses the Django admin;
+- `sam`, a Staff member: keeps the evidence up to date (ratings, findings, projects);
+- `eve`, an Evaluator: browses and exports;
+- `otto`, an outsider: signed in, but holds no role.
+"""
+
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
-from reports.loading import load_fixtures
+from accounts.roles import add_user
+from reports.loading import load_fixtures, load_reference
+
+PASSWORD = "grey-heron-over-the-delta"
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database holds the four transcribed reports; each test rolls back to them."""
+    """Countries, regions and the OECD-DAC criteria are part of every database, as after `make run`.
+
+    Until every test builds its own records, the reports are loaded here too.
+    """
     with django_db_blocker.unblock():
+        load_reference(settings.FIXTURES_DIR)
         load_fixtures(settings.FIXTURES_DIR)
+
+
+def pytest_collection_modifyitems(items):
+    """Fidelity tests last: their session fixture loads the reports, which must not leak into other tests."""
+    items.sort(key=lambda item: "/fidelity/" in str(item.path))
+
+
+@pytest.fixture
+def ada(db):
+    return add_user(username="ada", role="admin", password=PASSWORD, email="ada@example.org")
+
+
+@pytest.fixture
+def sam(db):
+    return add_user(username="sam", role="staff", password=PASSWORD)
+
+
+@pytest.fixture
+def eve(db):
+    return add_user(username="eve", role="evaluator", password=PASSWORD)
+
+
+@pytest.fixture
+def otto(db):
+    return get_user_model().objects.create_user(username="otto", password=PASSWORD)
+
+
+@pytest.fixture
+def person(request):
+    """One of the people by role name, for tests parametrised over roles: `person("staff")`."""
+    names = {"admin": "ada", "staff": "sam", "evaluator": "eve", "outsider": "otto"}
+    return lambda role: request.getfixturevalue(names[role])
 
 
 @pytest.fixture(autouse=True)

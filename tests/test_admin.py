@@ -11,7 +11,7 @@ from evaluations.models import Evaluation
 from findings.models import Action, Conclusion, Finding, ManagementResponse, Recommendation, ResponsibilityOwner
 from ratings.models import Rating
 
-from .builders import make_project, make_rating
+from .builders import build_rating, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -167,7 +167,7 @@ def add_recommendations():
 
 def add_ratings():
     for _ in range(3):
-        make_rating(project=make_project()).save()
+        build_rating(project=make_project()).save()
 
 
 def add_findings():

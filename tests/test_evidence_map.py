@@ -12,7 +12,7 @@ from overview.selectors import evidence_map
 from ratings.models import Rating
 from reference.models import Criterion, Theme
 
-from .builders import make_evaluation, make_organisation, make_rating
+from .builders import build_rating, make_evaluation, make_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +127,7 @@ def test_queries_are_fixed_whatever_the_data(client, by):
                                          evidence_kind="desk_review")
         finding.criteria.add(*Criterion.objects.all())
         finding.themes.add(*themes)
-        rating = make_rating(evaluation=evaluation)
+        rating = build_rating(evaluation=evaluation)
         rating.save()
         rating.supporting_findings.add(finding)
     with CaptureQueriesContext(connection) as after:

@@ -12,13 +12,13 @@ from projects.numbers import display_project_number, normalise_project_number
 from ratings.models import Rating
 from reference.models import RatingScale
 
-from .builders import make_allotment, make_project, make_rating
+from .builders import build_rating, make_allotment, make_project
 
 pytestmark = pytest.mark.django_db
 
 
 def test_it_refuses_a_rating_outside_its_scale_with_a_clear_message():
-    rating = make_rating(value=Decimal("5"))
+    rating = build_rating(value=Decimal("5"))
     with pytest.raises(ValidationError) as error:
         rating.full_clean()
     assert "5 is outside the scale" in str(error.value.message_dict["value"])
@@ -26,31 +26,31 @@ def test_it_refuses_a_rating_outside_its_scale_with_a_clear_message():
 
 
 def test_the_database_refuses_a_rating_outside_its_scale():
-    rating = make_rating(value=Decimal("4.5"))
+    rating = build_rating(value=Decimal("4.5"))
     with pytest.raises(IntegrityError, match="outside its scale"), transaction.atomic():
         rating.save()
-    too_low = make_rating(value=Decimal("-1"))
+    too_low = build_rating(value=Decimal("-1"))
     with pytest.raises(IntegrityError), transaction.atomic():
         too_low.save()
 
 
 def test_the_not_assessed_code_is_stored_as_not_assessed():
-    rating = make_rating(value=Decimal("0"))
+    rating = build_rating(value=Decimal("0"))
     rating.full_clean()
     rating.save()
     assert rating.not_assessed and rating.normalised_value is None
 
 
 def test_a_rating_needs_a_value_or_not_assessed():
-    rating = make_rating(value=None)
+    rating = build_rating(value=None)
     with pytest.raises(ValidationError, match="not assessed"):
         rating.full_clean()
 
 
 def test_one_rating_per_evaluation_subject_and_criterion():
-    first = make_rating()
+    first = build_rating()
     first.save()
-    duplicate = make_rating(evaluation=first.evaluation, country=first.country)
+    duplicate = build_rating(evaluation=first.evaluation, country=first.country)
     with pytest.raises(ValidationError, match="already rates this subject on this criterion"):
         duplicate.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -96,7 +96,7 @@ def test_a_not_assessed_code_inside_the_range_is_refused():
 
 
 def test_a_rating_subject_must_match_its_kind():
-    rating = make_rating()
+    rating = build_rating()
     rating.subject_kind = Rating.Subject.PROJECT
     with pytest.raises(IntegrityError), transaction.atomic():
         rating.save()

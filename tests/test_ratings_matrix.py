@@ -16,7 +16,7 @@ from ratings.models import Rating
 from ratings.selectors import normalised_comparison
 from reference.models import Country, Criterion, RatingScale, SourceDocument
 
-from .builders import make_evaluation, make_project, make_rating, read_csv
+from .builders import build_rating, make_evaluation, make_project, read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_assessed_only_averages_come_from_the_database_where_nothing_is_publishe
     evaluation = Evaluation.objects.get(slug="unido-cnd-2010")
     coherence = Criterion.objects.get(code="coherence")
     for iso2, value in [("IN", "4"), ("PE", "3"), ("SN", "0")]:
-        make_rating(evaluation=evaluation, criterion=coherence, country=Country.objects.get(iso2=iso2),
+        build_rating(evaluation=evaluation, criterion=coherence, country=Country.objects.get(iso2=iso2),
                     value=Decimal(value), not_assessed=value == "0").save()
     averages = table(client.get("/ratings/", {"evaluation": "unido-cnd-2010"}), "averages-unido-cnd-2010")
     assert averages["Coherence"] == {"Published": "—", "Assessed only": "3.50", "Assessed of rated": "2 of 3",
@@ -209,7 +209,7 @@ def _add_rated_projects(n):
     """n UNIDO projects, each rated on relevance."""
     evaluation = Evaluation.objects.get(slug="unido-cnd-2010")
     for _ in range(n):
-        make_rating(evaluation=evaluation, project=make_project(lines=0), value=Decimal("2")).save()
+        build_rating(evaluation=evaluation, project=make_project(lines=0), value=Decimal("2")).save()
 
 
 @pytest.mark.parametrize("query", [{}, {"evaluation": "unido-cnd-2010"}, {"criterion": "relevance"},
@@ -228,7 +228,7 @@ def test_ratings_page_queries_do_not_grow_with_evaluations(client):
     with CaptureQueriesContext(connection) as before:
         client.get("/ratings/")
     for _ in range(3):
-        make_rating(evaluation=make_evaluation()).save()
+        build_rating(evaluation=make_evaluation()).save()
     with CaptureQueriesContext(connection) as after:
         response = client.get("/ratings/")
     assert len(response.context["matrices"]) == 2 + 3
