@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "concurrency",
     "accounts",
     "reference",
     "evaluations",

@@ -109,13 +109,52 @@ class DataQualityNote(Cited):
         return self.title
 
 
+class Measure(models.TextChoices):
+    """What a published figure counts or sums; reports.reconciliation recomputes each one."""
+
+    PROJECTS = "projects", "Number of projects"
+    ALLOTMENTS = "allotments", "Number of allotment lines"
+    ALLOTMENT = "allotment_usd", "Total allotment"
+    EXPENDITURE = "expenditure_usd", "Total expenditure"
+    ALLOTMENT_SHARE = "allotment_pct", "Share of allotment"
+    EXPENDITURE_SHARE = "expenditure_pct", "Share of expenditure"
+    AVERAGE_PROJECT = "average_project_usd", "Average project size"
+    COUNTRIES = "countries", "Number of countries"
+    PROJECTS_OVER = "projects_over", "Projects larger than an amount"
+    PROJECTS_UNDER = "projects_under", "Projects smaller than an amount"
+    PROJECTS_OVER_AVERAGE = "projects_over_average", "Projects larger than the average"
+    PROJECTS_UNDER_AVERAGE = "projects_under_average", "Projects smaller than the average"
+    RATING_AVERAGE = "rating_average", "Average rating"
+    RATING = "rating", "Rating"
+
+
+class Dimension(models.TextChoices):
+    """The slice of the portfolio a published figure is about."""
+
+    WHOLE = "", "Whole portfolio"
+    STATUS = "status", "Status"
+    REGION = "region", "Region"
+    APPROACH = "approach", "Approach"
+    TYPE = "type", "Type"
+    COUNTRY = "country", "Country"
+    YEAR = "year", "Start year"
+
+
+RATING_MEASURES = (Measure.RATING_AVERAGE, Measure.RATING)
+
+
 class PublishedFigure(Cited):
     """An aggregate a report publishes, with what it measures so it can be recomputed.
 
-    `measure` names what the figure is (projects, allotment_usd, rating_average, ...); `dimension`
-    and `group` say which slice (e.g. by=status, group=closed); `criterion` is set for rating
-    averages. The reconciliation page recomputes each figure from the transcribed line items.
+    `measure` names what the figure is; `dimension` and `group` say which slice (e.g. by status,
+    group "closed"; a group may join several values with commas: "ongoing,not_stated"); `criterion`
+    is set for ratings and their averages. Both vocabularies are closed (choices, enforced by the
+    database): reports.reconciliation recomputes each measure from the transcribed line items.
     """
+
+    Measure = Measure
+    Dimension = Dimension
+    RATING_MEASURES = RATING_MEASURES
 
     class Unit(models.TextChoices):
         COUNT = "count", "count"
@@ -127,8 +166,8 @@ class PublishedFigure(Cited):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="published_figures")
     key = models.SlugField(max_length=100)
     label = models.CharField(max_length=300)
-    measure = models.CharField(max_length=50)
-    dimension = models.CharField(max_length=30, blank=True)
+    measure = models.CharField(max_length=50, choices=Measure.choices)
+    dimension = models.CharField(max_length=30, choices=Dimension.choices, blank=True)
     group = models.CharField(max_length=100, blank=True)
     criterion = models.ForeignKey(
         "reference.Criterion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -142,7 +181,14 @@ class PublishedFigure(Cited):
     class Meta:
         ordering = ["evaluation", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["evaluation", "key"], name="unique_figure_key_per_evaluation")
+            models.UniqueConstraint(fields=["evaluation", "key"], name="unique_figure_key_per_evaluation"),
+            models.CheckConstraint(condition=Q(measure__in=Measure.values), name="figure_measure_known"),
+            models.CheckConstraint(condition=Q(dimension__in=Dimension.values), name="figure_dimension_known"),
+            models.CheckConstraint(
+                condition=Q(measure__in=RATING_MEASURES, criterion__isnull=False)
+                | (~Q(measure__in=RATING_MEASURES) & Q(criterion__isnull=True)),
+                name="figure_criterion_only_for_ratings",
+            ),
         ]
 
     def __str__(self):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from concurrency.fields import AutoIncVersionField
 from simple_history.models import HistoricalRecords
 
 from evaluations.models import Evaluation
@@ -171,16 +172,12 @@ class Recommendation(Cited):
     implementation_note = models.TextField(
         blank=True, help_text="The actions taken; needed to mark the recommendation implemented."
     )
-    # Raised by one on every save through the follow-up form or the admin, so that a form loaded
-    # before someone else's save is refused instead of silently overwriting it (findings.services).
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every edit.")
+    # Raised by one on every save, whatever saves it (django-concurrency), so that a form loaded
+    # before someone else's save is refused instead of silently overwriting it (follow_up.services).
+    version = AutoIncVersionField(help_text="Raised by one on every save.")
 
     objects = RecommendationQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[owners])
-
-    # Set by the admin's revert view to the status of the version being restored: an Admin undoing
-    # a change may bring back a status the record held, outside the forward workflow.
-    restored_status = None
 
     class Meta:
         ordering = ["evaluation", "number"]
@@ -193,6 +190,7 @@ class Recommendation(Cited):
                 name="implemented_recommendation_has_note",
             ),
         ]
+        permissions = [("reopen_recommendation", "Can reopen an implemented or not accepted recommendation")]
 
     def __str__(self):
         return f"Recommendation {self.number}"
@@ -201,54 +199,9 @@ class Recommendation(Cited):
         return reverse("follow_up:recommendation", args=[self.pk])
 
     def clean(self):
-        """The status follows STATUS_TRANSITIONS from the stored status; "implemented" needs a note.
-
-        Reopening (REOPENINGS) needs a reason, given as django-simple-history's `_change_reason` so
-        it is kept with the version; who may reopen is checked by findings.services.
-        """
-        errors = {}
-        stored = self.pk and Recommendation.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-        if stored and self.status != stored and self.status != self.restored_status:
-            if self.status in REOPENINGS[stored]:
-                if not (getattr(self, "_change_reason", None) or "").strip():
-                    errors["status"] = (f"Reopening a recommendation marked “{self.Status(stored).label}” "
-                                        "needs a reason, which is kept in its history.")
-            elif self.status not in STATUS_TRANSITIONS[stored]:
-                errors["status"] = transition_refusal(stored, self.status)
         if self.status == self.Status.IMPLEMENTED and not self.implementation_note.strip():
-            errors["implementation_note"] = (
-                "Describe the actions taken before marking the recommendation implemented."
-            )
-        if errors:
-            raise ValidationError(errors)
-
-
-OPEN, IN_PROGRESS, IMPLEMENTED, NOT_ACCEPTED = Recommendation.Status
-# The follow-up workflow, as evaluation offices run it: a recommendation is worked on, then
-# implemented or not accepted; either of those is final ...
-STATUS_TRANSITIONS = {
-    OPEN: {IN_PROGRESS, IMPLEMENTED, NOT_ACCEPTED},
-    IN_PROGRESS: {IMPLEMENTED, NOT_ACCEPTED},
-    IMPLEMENTED: set(),
-    NOT_ACCEPTED: set(),
-}
-# ... except that an Admin may reopen it, giving the reason.
-REOPENINGS = {OPEN: set(), IN_PROGRESS: set(), IMPLEMENTED: {IN_PROGRESS}, NOT_ACCEPTED: {IN_PROGRESS}}
-
-
-def _labels(statuses):
-    labels = [f"“{status.label}”" for status in Recommendation.Status if status in statuses]
-    return " or ".join(labels)
-
-
-def transition_refusal(old, new):
-    """Why a recommendation cannot go from status `old` to `new`, naming both and what is allowed."""
-    old, new = Recommendation.Status(old), Recommendation.Status(new)
-    message = f"A recommendation cannot go from “{old.label}” to “{new.label}”: "
-    if STATUS_TRANSITIONS[old]:
-        return message + f"from “{old.label}” it can go to {_labels(STATUS_TRANSITIONS[old])}."
-    return message + (f"“{old.label}” is final; an Admin may reopen it to {_labels(REOPENINGS[old])}, "
-                      "giving the reason.")
+            raise ValidationError({"implementation_note": (
+                "Describe the actions taken before marking the recommendation implemented.")})
 
 
 class ManagementResponse(Cited):

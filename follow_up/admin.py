@@ -5,17 +5,17 @@ Every change to a recommendation's follow-up goes through follow_up.services, as
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.history import HistoryAdmin
-from evalbase.lib.versioning import EditConflict, lock_version
+from evalbase.lib.versioning import VersionedModelForm
 from evaluations.admin import evaluation_slug
 from findings.admin import InEvaluationChoiceField, excerpt
 from findings.models import (
-    STATUS_TRANSITIONS,
     Action,
     Conclusion,
     ManagementResponse,
@@ -23,8 +23,9 @@ from findings.models import (
     ResponsibilityOwner,
 )
 
+from . import services
 from .forms import REASON_MAX_LENGTH
-from .services import check_reopening
+from .services import check_update
 
 
 class ResponseChoiceField(forms.ModelChoiceField):
@@ -57,56 +58,40 @@ class ManagementResponseInline(admin.StackedInline):
     show_change_link = True  # its actions are edited on the response's own page
 
 
-class RecommendationForm(forms.ModelForm):
-    """The admin's recommendation form, under the follow-up form's rules (findings.services).
+class RecommendationForm(VersionedModelForm):
+    """The admin's recommendation form, under the rules of follow_up.services.
 
-    A form loaded at a version someone has since saved past is refused, naming what changed; only
-    an Admin may reopen a final status, giving the reason. `user` and `restoring` are set by
-    RecommendationAdmin.get_form(): `restoring` when the form is the history's revert page.
+    A form loaded at a version someone has since saved past is refused, naming what changed; a
+    status change follows the workflow (only an Admin may reopen a final status, giving the reason).
+    `user` and `restoring` are set by RecommendationAdmin.get_form().
     """
 
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     change_reason = forms.CharField(
         required=False, max_length=REASON_MAX_LENGTH, label="Reason for the change",
         help_text="Kept in the history; needed to reopen an implemented or not accepted recommendation.",
     )
     user = None
-    restoring = False
 
     class Meta:
         model = Recommendation
-        # The model's version is not editable; the form's own `version` field carries the version
-        # the form was loaded at, and RecommendationAdmin.save_model() raises the stored one.
         exclude = ["version"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.initial["version"] = self.instance.version
-        if self.restoring and self.instance.pk:
-            # The revert page shows an earlier version; the check is against the version stored now.
-            stored = Recommendation.objects.values_list("version", flat=True).get(pk=self.instance.pk)
-            self.initial["version"] = stored
-            self.instance.restored_status = self.instance.status
-            self.restored_version = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        if not self.instance.pk or "version" not in cleaned:
-            return cleaned
-        try:
-            current = lock_version(record=self.instance, version=cleaned["version"], submitted=cleaned)
-        except EditConflict as conflict:
-            self.data = self.data.copy()  # as on the follow-up form: saving again is a deliberate choice
-            self.data["version"] = conflict.version
-            raise
-        reason = cleaned.get("change_reason") or ""
-        if self.restoring and not reason:
-            reason = f"Reverted to version {self.restored_version}"
-        self.instance._change_reason = reason or None
-        status = cleaned.get("status")
-        if status and status != self.instance.restored_status:
-            check_reopening(stored_status=current.status, status=status, user=self.user)
+        if self.current is not None and "status" in cleaned:
+            check_update(current=self.current, changes={"status": cleaned["status"]}, user=self.user,
+                         reason=cleaned.get("change_reason") or "", restoring=self.restoring)
         return cleaned
+
+    def changes(self):
+        """The recommendation's own fields and its links, as `update_recommendation` takes them."""
+        m2m = {name: self.cleaned_data[name] for name in M2M_FIELDS if name in self.cleaned_data}
+        values = {name: value for name, value in self.cleaned_data.items()
+                  if name not in (*M2M_FIELDS, "version", "change_reason")}
+        return values, m2m
+
+
+M2M_FIELDS = ("owners", "findings", "themes")
 
 
 @admin.register(Recommendation)
@@ -132,9 +117,24 @@ class RecommendationAdmin(HistoryAdmin):
         return type(form.__name__, (form,), {"user": request.user, "restoring": restoring})
 
     def save_model(self, request, obj, form, change):
-        if change:
-            obj.version = form.cleaned_data["version"] + 1
-        super().save_model(request, obj, form, change)
+        """Every write goes through follow_up.services, as on the follow-up page."""
+        values, m2m = form.changes()
+        if not change:
+            services.create_recommendation(obj, m2m=m2m, user=request.user)
+        elif form.restoring:
+            stored = services.restore_recommendation(obj, version=form.cleaned_data["version"], changes=values,
+                                                     m2m=m2m, user=request.user, restored_version=obj.version)
+            obj.version = stored.version
+        else:
+            stored = services.update_recommendation(obj, version=form.cleaned_data["version"], changes=values,
+                                                    m2m=m2m, user=request.user,
+                                                    reason=form.cleaned_data["change_reason"])
+            obj.version = stored.version
+
+    def save_related(self, request, form, formsets, change):
+        # The links were saved with the recommendation, by the service; only the inlines are left.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # The version check locks the row (select_for_update) until the revert is saved.
@@ -170,21 +170,20 @@ class RecommendationAdmin(HistoryAdmin):
 
     @transaction.atomic
     def set_status(self, request, queryset, status):
-        """One save per recommendation (not update()) so each change is in its history.
+        """Each recommendation through update_recommendation, so each change is checked and in its history.
 
-        Only moves STATUS_TRANSITIONS allows; reopening needs a reason, given on the change page.
+        A move the workflow refuses (from a final status, say) leaves that recommendation as it is;
+        reopening needs a reason, given on the change page.
         """
         changed, refused = 0, []
-        chosen = (Recommendation.objects.select_for_update(of=("self",)).select_related("evaluation")
-                  .filter(pk__in=queryset.values("pk")).exclude(status=status))
+        chosen = queryset.select_related("evaluation").exclude(status=status)
         for recommendation in chosen:
-            if status not in STATUS_TRANSITIONS[recommendation.status]:
+            try:
+                services.update_recommendation(recommendation, version=recommendation.version,
+                                               changes={"status": status}, user=request.user)
+            except ValidationError:
                 refused.append(recommendation)
                 continue
-            recommendation.status = status
-            recommendation.version += 1
-            recommendation._history_user = request.user
-            recommendation.save(update_fields=["status", "version"])
             self.log_change(request, recommendation, [{"changed": {"fields": ["Status"]}}])
             changed += 1
         label = Recommendation.Status(status).label.lower()

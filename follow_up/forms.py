@@ -9,7 +9,7 @@ REASON_MAX_LENGTH = 100
 
 
 class FollowUpForm(forms.Form):
-    """A recommendation's follow-up; the rules are checked by findings.services.update_follow_up()."""
+    """A recommendation's follow-up; the rules are checked by follow_up.services.update_recommendation()."""
 
     status = forms.ChoiceField(choices=Recommendation.Status.choices)
     # A date input sends and shows ISO dates whatever the site's locale.
@@ -26,7 +26,7 @@ class FollowUpForm(forms.Form):
         required=False, max_length=REASON_MAX_LENGTH, label="Reason for the change",
         help_text="Kept in the history; needed to reopen an implemented or not accepted recommendation.",
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
     @classmethod
     def for_recommendation(cls, recommendation):

@@ -8,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from evalbase.lib.history import NOT_SHOWN
 from findings.models import Recommendation, ResponsibilityOwner
 
 
@@ -94,7 +95,7 @@ class Version:
 
 # Owners are compared from one query (_owners_by_version), not by diff_against(), which would
 # query twice per version.
-HIDDEN_IN_HISTORY = ["owners"]
+HIDDEN_IN_HISTORY = ["owners", *NOT_SHOWN]
 
 
 def recommendation_history(recommendation, *, limit=20):

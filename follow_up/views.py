@@ -21,7 +21,7 @@ from .selectors import (
     recommendation_list,
     slip_count,
 )
-from .services import update_follow_up
+from .services import update_recommendation
 
 RECOMMENDATION_COLUMNS = ["evaluation", "number", "text", "owners", "management_response", "response_text",
                           "status", "due_date", "source"]
@@ -90,9 +90,9 @@ def follow_up(request, pk):
     status = 400
     if form.is_valid():
         try:
-            update_follow_up(recommendation=recommendation, data=form.follow_up_data(),
-                             version=form.cleaned_data["version"], user=request.user,
-                             reason=form.cleaned_data["reason"])
+            update_recommendation(recommendation, version=form.cleaned_data["version"],
+                                  changes=form.follow_up_data(), user=request.user,
+                                  reason=form.cleaned_data["reason"])
         except EditConflict as conflict:
             status = 409
             form.add_error(None, conflict)

@@ -39,6 +39,7 @@ from openpyxl import Workbook
 
 from evaluations.models import Evaluation
 from ratings.models import Rating
+from ratings.services import create_ratings, update_rating
 from reference.models import Country, Criterion, RatingScale, Region
 
 from .models import Allotment, Approach, Programme, Project, ProjectType, Status, project_status
@@ -742,6 +743,7 @@ class RatingImport(_Importer):
                        "not_assessed": bool(values["not_assessed"]) or scale.is_not_assessed_code(value)}
             if values["justification"]:
                 updates["justification"] = values["justification"]
+            version = rating.version  # as read: update_rating refuses the row if someone saved it since
             state = _assign(rating, updates, created=created)
             if rating.source_id and state != "unchanged":
                 report.problem(number, "", f"This rating was transcribed from {_transcribed(rating)}; an "
@@ -750,15 +752,19 @@ class RatingImport(_Importer):
             if state != "unchanged" and not self.clean(rating, number, report):
                 continue
             report.tally("ratings").add(state)
-            plan.append((number, rating, state))
+            plan.append((number, rating, state, version, updates))
         return plan
 
     def write(self, plan, reason):
-        for number, rating, state in plan:
-            if state == "updated":
-                rating.version += 1  # so that an edit form opened before the import is refused as stale
-            if state != "unchanged":
-                self.save(rating, number, reason)
+        """Through ratings.services, as every write of a rating; a refusal rolls the whole import back."""
+        for number, rating, state, version, updates in plan:
+            try:
+                if state == "created":
+                    create_ratings([(rating, [])], reason=reason)
+                elif state == "updated":
+                    update_rating(rating, version=version, changes=updates, reason=reason)
+            except (ValidationError, DatabaseError) as error:
+                raise _Refused(number, f"This row could not be saved: {' '.join(getattr(error, 'messages', [str(error)]))}") from None
 
 
 IMPORTERS = {importer.kind: importer for importer in (PortfolioImport, RatingImport)}

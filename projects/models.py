@@ -120,6 +120,7 @@ class Project(Cited):
 
     class Meta:
         ordering = ["number"]
+        permissions = [("import_portfolio", "Can import projects and allotment lines from a file")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[A-Z0-9]+$"), name="project_number_normalised"

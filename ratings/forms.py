@@ -111,3 +111,7 @@ class RatingEditForm(forms.ModelForm):
         self.fields["supporting_findings"].required = False
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+
+    def changes(self):
+        """The rating's own fields as the user left them, for ratings.services.update_rating."""
+        return {name: self.cleaned_data[name] for name in ("value", "not_assessed", "label", "justification")}

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from concurrency.fields import AutoIncVersionField
 from simple_history.models import HistoricalRecords
 
 from evalbase.lib.scales import plain
@@ -42,13 +43,15 @@ class Rating(Cited):
     label = models.CharField(max_length=100, blank=True, help_text="The verbal rating as printed.")
     justification = models.TextField(blank=True)
     supporting_findings = models.ManyToManyField("findings.Finding", blank=True, related_name="ratings")
-    version = models.PositiveIntegerField(default=1, editable=False, help_text="Raised on every edit.")
+    # Raised by one on every save, whatever saves it (django-concurrency): see ratings.services.
+    version = AutoIncVersionField(help_text="Raised by one on every save.")
 
     objects = RatingQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["evaluation", "criterion__order", "id"]
+        permissions = [("import_ratings", "Can import ratings from a file")]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -119,5 +122,20 @@ class Rating(Cited):
                 errors["value"] = "A rating marked not assessed cannot carry a score."
         if self.value is None and not self.not_assessed:
             errors["value"] = 'Give a value or mark the rating "not assessed".'
+        if scope := self.scope_problem():
+            errors[self.subject_kind] = scope
         if errors:
             raise ValidationError(errors)
+
+    def scope_problem(self):
+        """Why the subject lies outside the evaluation's scope, or "": an evaluation rates only the
+        countries it covers and the programmes it evaluates, with their projects."""
+        if not self.evaluation_id or self.subject is None:
+            return ""
+        evaluation = self.evaluation
+        if self.subject_kind == self.Subject.COUNTRY and not evaluation.countries.filter(pk=self.country_id).exists():
+            return f"{self.country} is not among the countries {evaluation} covers."
+        programme_id = self.project.programme_id if self.subject_kind == self.Subject.PROJECT else self.programme_id
+        if self.subject_kind != self.Subject.COUNTRY and not evaluation.programmes.filter(pk=programme_id).exists():
+            return f"{self.subject} is not in a programme {evaluation} evaluates."
+        return ""

@@ -19,7 +19,7 @@ from .selectors import (
     rating_list,
     rating_matrices,
 )
-from .services import save_grid, update_rating, validate_grid
+from .services import create_ratings, delete_rating, transcribed_refusal, update_rating, validate_grid
 
 RATING_COLUMNS = ["evaluation", "subject_kind", "subject", "criterion", "raw_value", "not_assessed", "scale",
                   "scale_range", "normalised_0_100", "label", "source"]
@@ -84,7 +84,7 @@ def rating_new(request):
     if request.method == "POST" and grid.is_valid():
         ratings = validate_grid(subject_form=subject_form, grid=grid)
         if not any(form.errors for form in grid.forms):
-            save_grid(ratings)
+            create_ratings(ratings, user=request.user)
             messages.success(request, f"Saved {len(ratings)} ratings.")
             return redirect(_subject_url(subject_form.cleaned_data))
     by_code = {c.code: c for c in criteria}
@@ -107,11 +107,14 @@ def _subject_url(data):
 @require_http_methods(["GET", "POST"])
 def rating_edit(request, pk):
     rating = get_object_or_404(rating_list(), pk=pk)
+    if refusal := transcribed_refusal(rating):
+        return render(request, "ratings/rating_transcribed.html", {"rating": rating, "refusal": refusal}, status=403)
     form = RatingEditForm(request.POST or None, instance=rating)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            update_rating(form=form, version=form.cleaned_data["version"])
+            update_rating(rating, version=form.cleaned_data["version"], changes=form.changes(),
+                          findings=form.cleaned_data["supporting_findings"], user=request.user)
         except EditConflict as conflict:
             stale = conflict.conflicts
         else:
@@ -127,9 +130,10 @@ def rating_edit(request, pk):
 @require_http_methods(["GET", "POST"])
 def rating_delete(request, pk):
     rating = get_object_or_404(rating_list(), pk=pk)
+    if refusal := transcribed_refusal(rating):
+        return render(request, "ratings/rating_transcribed.html", {"rating": rating, "refusal": refusal}, status=403)
     if request.method == "POST":
-        evaluation = rating.evaluation.slug
-        rating.delete()
+        delete_rating(rating, user=request.user)
         messages.success(request, "Rating deleted. Its history is kept; an admin can restore it.")
-        return redirect(f"/ratings/?evaluation={evaluation}")
+        return redirect(f"/ratings/?evaluation={rating.evaluation.slug}")
     return render(request, "ratings/rating_delete.html", {"rating": rating})

@@ -30,9 +30,10 @@ from findings.models import (
     Recommendation,
     ResponsibilityOwner,
 )
+from follow_up.services import transcribe_recommendation
 from projects.models import Allotment, Programme, Project, project_status
 from projects.numbers import normalise_project_number
-from ratings.models import Rating
+from ratings.services import transcribe_rating
 from reference.models import Country, Criterion, Organisation, RatingScale, Region, ScaleLevel, SourceDocument, Theme
 
 REPORT_SECTIONS = {
@@ -188,9 +189,12 @@ class _Loader:
             if {o.pk for o in manager.all()} != {o.pk for o in related}:
                 manager.set(related)
                 changed = True
-        self.last_state = "created" if created else "updated" if changed else "unchanged"
-        setattr(self.summary, self.last_state, getattr(self.summary, self.last_state) + 1)
+        self.count("created" if created else "updated" if changed else "unchanged")
         return obj
+
+    def count(self, state):
+        self.last_state = state
+        setattr(self.summary, state, getattr(self.summary, state) + 1)
 
     def cited(self, record, where):
         source = record.get("source")
@@ -535,26 +539,22 @@ class _Loader:
             where = f"{filename} recommendation {record.get('number')}"
             _keys(record, ["conclusion", "findings", "owners", "themes", "status", "due_date", "response"],
                   ["number", "text", "source"], where)
-            owners = []
-            for name in record.get("owners", []):
-                owner, _ = ResponsibilityOwner.objects.get_or_create(name=name)
-                owners.append(owner)
+            owners = [ResponsibilityOwner.objects.get_or_create(name=name)[0] for name in record.get("owners", [])]
             conclusion = record.get("conclusion")
-            lookup = {"evaluation": self.evaluation, "number": record["number"]}
             values = {
                 "text": record["text"].strip(),
                 "conclusion": self.one(self.conclusions, conclusion, "conclusion", where) if conclusion else None,
                 **self.cited(record, where),
             }
-            if not Recommendation.objects.filter(**lookup).exists():
-                # Follow-up (status, due date) is kept in EvalBase after the first load; reloading
-                # the report must not reset it.
-                values.update(status=record.get("status", Recommendation.Status.OPEN),
-                              due_date=record.get("due_date"))
-            recommendation = self.upsert(Recommendation, lookup, values, where, m2m={
-                "owners": owners, "findings": self.finding_list(record.get("findings"), where),
-                "themes": self.tags(record, where)["themes"],
-            })
+            follow_up = {"status": record.get("status", Recommendation.Status.OPEN), "due_date": record.get("due_date")}
+            m2m = {"owners": owners, "findings": self.finding_list(record.get("findings"), where),
+                   "themes": self.tags(record, where)["themes"]}
+            try:
+                recommendation, state = transcribe_recommendation(
+                    evaluation=self.evaluation, number=record["number"], values=values, follow_up=follow_up, m2m=m2m)
+            except ValidationError as error:
+                raise FixtureError(f"{where}: {_describe(error)}") from None
+            self.count(state)
             if record.get("response"):
                 self.load_response(recommendation, record["response"], where)
 
@@ -604,12 +604,18 @@ class _Loader:
                 raise FixtureError(f"{where}: subject must be one of project, country, programme")
             scale = self.one(self.scales, record["scale"], "rating scale", where)
             value = _decimal(record.get("value"), where)
-            self.upsert(Rating, lookup, {
+            values = {
                 "subject_kind": kind, "scale": scale, "value": value,
                 "not_assessed": bool(record.get("not_assessed")) or scale.is_not_assessed_code(value),
                 "label": record.get("label", ""), "justification": (record.get("justification") or "").strip(),
                 **self.cited(record, where),
-            }, where, m2m={"supporting_findings": self.finding_list(record.get("supported_by"), where)})
+            }
+            try:
+                _, state = transcribe_rating(lookup=lookup, values=values,
+                                             findings=self.finding_list(record.get("supported_by"), where))
+            except ValidationError as error:
+                raise FixtureError(f"{where}: {_describe(error)}") from None
+            self.count(state)
 
     def load_comparisons(self, sections):
         for filename, record in sections["approach_comparisons"]:

@@ -142,16 +142,23 @@ def make_allotment(**kwargs):
 
 
 def build_rating(**kwargs):
-    """An unsaved rating of a country portfolio on relevance, 3 on a fresh 1-4 scale."""
-    if "evaluation" not in kwargs:
-        kwargs["evaluation"] = make_evaluation()
-    kwargs.setdefault("criterion", criterion("relevance"))
-    if "scale" not in kwargs:
-        kwargs["scale"] = make_scale(not_assessed_value=Decimal("0"))
+    """An unsaved rating, by default of a country portfolio on relevance: 3 on a fresh 1-4 scale.
+
+    Without an evaluation given, one is made whose scope holds the subject (its country, or the
+    programme of the project or programme rated).
+    """
     if not any(k in kwargs for k in ("project", "country", "programme")):
         kwargs["country"] = country("FR")
     kwargs.setdefault("subject_kind", "project" if "project" in kwargs else
                       "programme" if "programme" in kwargs else "country")
+    if "evaluation" not in kwargs:
+        kwargs["evaluation"] = make_evaluation(countries=[kwargs["country"]] if "country" in kwargs else [])
+        programme = kwargs["project"].programme if "project" in kwargs else kwargs.get("programme")
+        if programme is not None:
+            programme.evaluations.add(kwargs["evaluation"])
+    kwargs.setdefault("criterion", criterion("relevance"))
+    if "scale" not in kwargs:
+        kwargs["scale"] = make_scale(not_assessed_value=Decimal("0"))
     kwargs.setdefault("value", Decimal("3"))
     return Rating(**kwargs)
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.roles import add_user
 from evalbase.lib.versioning import EditConflict
 from findings.models import Recommendation
-from follow_up.services import update_follow_up
+from follow_up.services import update_recommendation
 
 from .builders import admin_form_data, make_evaluation
 
@@ -111,10 +111,10 @@ def test_after_reading_what_changed_saving_again_is_deliberate(alice, bruno, rec
 
 def test_the_service_refuses_a_stale_version_and_writes_nothing(alice, bruno, recommendation):
     data = {"status": IN_PROGRESS, "due_date": recommendation.due_date, "implementation_note": ""}
-    update_follow_up(recommendation=recommendation, data=data, version=1, user=alice)
+    update_recommendation(recommendation, changes=data, version=1, user=alice)
     versions = recommendation.history.count()
     with pytest.raises(EditConflict) as refused:
-        update_follow_up(recommendation=recommendation, data=data | {"due_date": datetime.date(2028, 1, 1)},
+        update_recommendation(recommendation, changes=data | {"due_date": datetime.date(2028, 1, 1)},
                          version=1, user=bruno)
     assert [(c.label, c.yours, c.current, c.changed_by) for c in refused.value.conflicts] == [
         ("Status", "In progress", "In progress", alice)]
@@ -126,7 +126,7 @@ def test_the_service_refuses_a_stale_version_and_writes_nothing(alice, bruno, re
 
 def test_a_save_that_changes_nothing_keeps_the_version(alice, recommendation):
     data = {"status": OPEN, "due_date": recommendation.due_date, "implementation_note": ""}
-    update_follow_up(recommendation=recommendation, data=data, version=1, user=alice)
+    update_recommendation(recommendation, changes=data, version=1, user=alice)
     recommendation.refresh_from_db()
     assert (recommendation.version, recommendation.history.count()) == (1, 1)
 

@@ -6,7 +6,7 @@ from accounts.roles import add_user
 from findings.models import Recommendation, ResponsibilityOwner
 from ratings.models import Rating
 
-from .builders import admin_form_data
+from .builders import admin_form_data, make_rating
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,7 @@ def test_a_change_in_the_admin_records_the_user_and_the_old_value(client, admin)
     latest = recommendation.history.latest()
     assert (latest.history_type, latest.history_user, latest.status) == ("~", admin, "in_progress")
     changes = latest.diff_against(latest.prev_record).changes
-    assert [(c.field, c.old, c.new) for c in changes] == [("status", "open", "in_progress")]
+    assert [(c.field, c.old, c.new) for c in changes] == [("status", "open", "in_progress"), ("version", 1, 2)]
     page = " ".join(client.get(f"/admin/findings/recommendation/{recommendation.pk}/history/").content.decode().split())
     assert f'<a href="/admin/auth/user/{admin.pk}/change/">ada</a>' in page
     assert "<strong>Status:</strong> open &nbsp;&rarr;&nbsp;&nbsp;in_progress" in page
@@ -111,7 +111,7 @@ def test_evaluators_never_reach_the_history(client):
 
 
 def test_a_rating_changed_in_the_admin_keeps_its_earlier_value(client, admin):
-    rating = Rating.objects.filter(not_assessed=False, value=3).first()
+    rating = make_rating(value=3)
     url = f"/admin/ratings/rating/{rating.pk}/change/"
     response = client.post(url, admin_form_data(client.get(url)) | {"value": "2"})
     assert response.status_code == 302

@@ -17,7 +17,7 @@ from projects import imports
 from projects.models import Allotment, Project
 from ratings.models import Rating
 
-from .builders import make_evaluation, make_programme, make_project
+from .builders import country, make_evaluation, make_programme, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -329,8 +329,8 @@ def test_a_dry_run_counts_and_writes_nothing():
 
 @pytest.fixture
 def subjects():
-    evaluation = make_evaluation(slug="test-eval")
-    programme = make_programme(slug="test-programme")
+    evaluation = make_evaluation(slug="test-eval", countries=[country("PE"), country("SN")])
+    programme = make_programme(slug="test-programme", evaluations=[evaluation])
     project = make_project(number="XXPER24001", programme=programme)
     return evaluation, programme, project
 
@@ -424,7 +424,7 @@ def test_the_command_reports_every_problem_and_writes_nothing(tmp_path):
 
 def test_the_command_dry_run_then_import(tmp_path):
     path = tmp_path / "ratings.xlsx"
-    make_evaluation(slug="test-eval")
+    make_evaluation(slug="test-eval", countries=[country("SN")])
     path.write_bytes(as_xlsx([rating(evaluation="test-eval")], RATINGS))
     out = io.StringIO()
     call_command("import_ratings", str(path), "--dry-run", stdout=out)

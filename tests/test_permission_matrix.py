@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.roles import add_user
-from findings.models import Recommendation
-from ratings.models import Rating
+
+from .builders import make_rating, make_recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -33,8 +33,7 @@ ROLES = [None, "evaluator", "staff", "admin"]
 
 @pytest.mark.parametrize("url, expected", [(row[0], row[1:]) for row in MATRIX], ids=[row[0] for row in MATRIX])
 def test_write_urls_by_role(client, url, expected):
-    rating = Rating.objects.filter(evaluation__slug="unido-cnd-2010").first()
-    recommendation = Recommendation.objects.first()
+    rating, recommendation = make_rating(), make_recommendation()
     url = url.format(rating=rating.pk, recommendation=recommendation.pk)
     for role, outcome in zip(ROLES, expected):
         client.logout()
@@ -51,7 +50,7 @@ def test_write_urls_by_role(client, url, expected):
 
 
 def test_a_refused_write_changes_nothing(client):
-    rating = Rating.objects.filter(evaluation__slug="unido-cnd-2010", value=4).first()
+    rating = make_rating(value=4)
     client.force_login(add_user(username="eve", role="evaluator", password="matrix-Pass-phrase-9"))
     response = client.post(f"/ratings/{rating.pk}/edit/", {"value": "1", "version": rating.version})
     assert response.status_code == 403

@@ -23,8 +23,9 @@ BROWSED_MODELS = [
     "findings.managementresponse", "findings.action", "findings.approachcomparison",
     "findings.historicalrecommendation", "ratings.historicalrating",
 ]
-STAFF_WRITES = ["ratings.rating", "findings.finding", "findings.quantitativeevidence", "findings.lesson",
-                "projects.project", "projects.allotment"]
+STAFF_WRITES = ["ratings.rating", "findings.finding", "findings.findingcriterion", "findings.quantitativeevidence",
+                "findings.lesson", "projects.project", "projects.allotment"]
+STAFF_IMPORTS = {"projects.import_portfolio", "ratings.import_ratings"}
 ADMIN_WRITES = ["findings.recommendation", "findings.responsibilityowner", "findings.managementresponse",
                 "findings.action", "findings.conclusion", "evaluations.evaluation", "reference.organisation",
                 "projects.programme", "auth.user"]
@@ -51,12 +52,12 @@ def test_it_gives_evaluators_view_permissions_only():
 
 
 def test_it_lets_staff_keep_the_evidence_up_to_date():
-    assert group_permissions("Staff") - group_permissions("Evaluator") == writes(STAFF_WRITES)
+    assert group_permissions("Staff") - group_permissions("Evaluator") == writes(STAFF_WRITES) | STAFF_IMPORTS
 
 
 def test_it_lets_admins_manage_recommendations_metadata_and_users():
     extra = group_permissions("Admin") - group_permissions("Staff")
-    assert extra == writes(ADMIN_WRITES) | {"auth.view_user"}
+    assert extra == writes(ADMIN_WRITES) | {"auth.view_user", "findings.reopen_recommendation"}
     assert "findings.change_recommendation" not in group_permissions("Staff")
     assert "ratings.change_criterion" not in group_permissions("Admin")
 

@@ -1,12 +1,16 @@
 """Optimistic locking: a save is refused when someone saved the record after the user loaded it.
 
-Records carry a `version` raised on every save and a django-simple-history `history`; the refusal
-names each field changed since, with who changed it and when.
+Records carry a `version` that django-concurrency raises by one on every save, whatever saves it,
+and a django-simple-history `history`; the refusal names each field changed since, with who changed
+it and when. Services call `lock_version()`; forms that edit such records carry the version they
+were loaded at (`VersionedModelForm`, or a `version` field of their own).
 """
 
 from dataclasses import dataclass
 from datetime import datetime
 
+from concurrency.fields import VersionField
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -66,6 +70,9 @@ def lock_version(*, record, version, submitted):
     """
     model = type(record)
     current = model.objects.select_for_update().get(pk=record.pk)
+    if version is None:
+        raise ValidationError(f"The form does not say which version of this {model._meta.verbose_name} it was "
+                              "loaded from, so nothing was saved. Reload the page and make the change again.")
     if current.version != version:
         raise EditConflict(_changes_since(current, version, submitted), current.version, model._meta.verbose_name)
     return current
@@ -79,7 +86,7 @@ def _changes_since(current, version, submitted):
     if not loaded:
         return []
     later = versions[versions.index(loaded[-1]):]
-    fields = [f for f in type(current)._meta.concrete_fields if f.editable]  # not the version itself
+    fields = [f for f in type(current)._meta.concrete_fields if f.editable and not isinstance(f, VersionField)]
     conflicts = []
     for field in fields:
         changed = [after for before, after in zip(later, later[1:])
@@ -95,3 +102,35 @@ def _changes_since(current, version, submitted):
 def _readable(field, value):
     """A value as people read it: a status by its label."""
     return dict(field.flatchoices).get(value, value) if field.choices else value
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A ModelForm that carries the version it was loaded at and refuses to save over a later one.
+
+    `clean()` locks the stored record (so call it inside a transaction, as the admin does) and sets
+    `self.current` to it; a conflict becomes the form's error, and the form is rebased on the stored
+    version so that saving again, after reading what changed, is a deliberate choice. `restoring` is
+    for the admin's revert page, which shows an earlier version but must be checked against the
+    stored one. The model's own `version` field is excluded: services save through django-concurrency.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    restoring = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.current = None
+        if self.instance.pk:
+            stored = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True)
+            self.initial["version"] = stored.get() if self.restoring else self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            try:
+                self.current = lock_version(record=self.instance, version=cleaned.get("version"), submitted=cleaned)
+            except EditConflict as conflict:
+                self.data = self.data.copy()
+                self.data[self.add_prefix("version")] = conflict.version
+                raise
+        return cleaned
