@@ -1,11 +1,11 @@
 """Findings with their evidence, lessons, conclusions, recommendations and management responses."""
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from concurrency.fields import AutoIncVersionField
 from simple_history.models import HistoricalRecords
 
 from evaluations.models import Evaluation

@@ -57,17 +57,6 @@ class Column:
     name: str
 
 
-def _agencies():
-    """Each organisation's id -> its top-level agency, from one query."""
-    organisations = {o.pk: o for o in Organisation.objects.only("slug", "name", "short_name", "parent_id")}
-
-    def agency(org):
-        while org.parent_id:
-            org = organisations[org.parent_id]
-        return org
-    return {pk: agency(org) for pk, org in organisations.items()}
-
-
 def _columns(by):
     """The columns, and how a finding's or rating's raw key (theme, evaluation, commissioner) maps to one."""
     if by == "theme":
@@ -77,7 +66,7 @@ def _columns(by):
         evaluations = Evaluation.objects.select_related("commissioner__parent").order_by("year", "title")
         columns = [Column(e.pk, e.slug, evaluation_label(e)) for e in evaluations]
         return columns, "evaluation", "evaluation", {c.key: c.key for c in columns}
-    agency_of = _agencies()
+    agency_of = Organisation.objects.agencies()
     commissioners = set(Evaluation.objects.values_list("commissioner_id", flat=True))
     agencies = sorted({agency_of[pk] for pk in commissioners}, key=str)
     columns = [Column(a.pk, a.slug, str(a)) for a in agencies]

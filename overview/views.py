@@ -1,12 +1,15 @@
 """The pages that span every app: home, the evaluations, reconciliation, sources, the evidence map."""
 
-from django.db.models import Count, Sum
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
 
 from evalbase.lib.exports import export_response, wants_export
-from evaluations.models import Evaluation, PublishedFigure
-from findings.models import Recommendation
-from projects.models import Allotment
+from evalbase.lib.queries import count_of
+from evaluations.models import DataQualityNote, Evaluation, PublishedFigure
+from findings.models import Finding, Recommendation
+from projects.models import Project
+from projects.selectors import portfolio_totals
+from ratings.models import Rating
 from reference.models import SourceDocument
 from reports.reconciliation import reconcile
 
@@ -18,21 +21,17 @@ RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as
 
 def home(request):
     evaluations = list(Evaluation.objects.select_related("commissioner__parent").annotate(
-        n_findings=Count("findings", distinct=True),
-        n_recommendations=Count("recommendations", distinct=True),
-        n_ratings=Count("ratings", distinct=True),
+        n_findings=count_of(Finding.objects.all(), "evaluation"),
+        n_recommendations=count_of(Recommendation.objects.all(), "evaluation"),
+        n_ratings=count_of(Rating.objects.all(), "evaluation"),
     ).order_by("-year"))
     agencies = {}
     for evaluation in evaluations:
-        agency = evaluation.commissioner.parent or evaluation.commissioner
-        agencies.setdefault(agency, []).append(evaluation)
-    money = Allotment.objects.filter(currency="USD").aggregate(
-        allotment=Sum("amount"), lines=Count("id"), projects=Count("project", distinct=True)
-    )
+        agencies.setdefault(evaluation.commissioner.agency, []).append(evaluation)
     context = {
         "evaluations": evaluations,
         "agencies": agencies,
-        "money": money,
+        "portfolio": portfolio_totals(Project.objects.all()),
         "open_recommendations": Recommendation.objects.open().count(),
         "published_figures": PublishedFigure.objects.count(),
     }
@@ -95,8 +94,8 @@ def reconciliation(request):
 def sources(request):
     documents = SourceDocument.objects.order_by("file_name")
     evaluations = Evaluation.objects.select_related("source").annotate(
-        n_notes=Count("quality_notes", distinct=True),
-        n_figures=Count("published_figures", distinct=True),
+        n_notes=count_of(DataQualityNote.objects.all(), "evaluation"),
+        n_figures=count_of(PublishedFigure.objects.all(), "evaluation"),
     )
     return render(request, "overview/sources.html", {"documents": documents, "evaluations": evaluations})
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from .models import Allotment, Programme, Project
 from .numbers import normalise_project_number
+from .services import refresh_totals
 
 
 @admin.register(Programme)
@@ -42,6 +43,11 @@ class ProjectAdmin(NumberSearchMixin, admin.ModelAdmin):
     list_select_related = ["programme", "country", "region"]
     autocomplete_fields = ["programme", "country"]
     inlines = [AllotmentInline]
+    readonly_fields = ["currency", "allotment_total", "expenditure_total", "allotment_count"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        refresh_totals([form.instance.pk])  # its lines may have changed in the inline
 
     @admin.display(description="number", ordering="number")
     def display_number(self, project):
@@ -56,3 +62,17 @@ class AllotmentAdmin(NumberSearchMixin, admin.ModelAdmin):
     search_fields = ["printed_number", "project__title"]
     list_select_related = ["project"]
     autocomplete_fields = ["project"]
+
+    def save_model(self, request, obj, form, change):
+        moved_from = Allotment.objects.filter(pk=obj.pk).values_list("project_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        refresh_totals({obj.project_id, moved_from} - {None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        refresh_totals([obj.project_id])
+
+    def delete_queryset(self, request, queryset):
+        projects = set(queryset.values_list("project_id", flat=True))
+        super().delete_queryset(request, queryset)
+        refresh_totals(projects)

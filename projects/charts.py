@@ -7,14 +7,14 @@ from evalbase.lib.charts import bar, chart
 from .models import Approach
 
 
-def allotment_by_region(summary):
+def allotment_by_region(summary, currency):
     rows = summary["rows"]
     figure = go.Figure(go.Pie(
-        labels=[row["group"] for row in rows], values=[float(row["allotment_usd"]) for row in rows],
+        labels=[row["group"] for row in rows], values=[float(row["allotment"]) for row in rows],
         hole=0.4, sort=False, texttemplate="%{label}<br>%{percent:.1%}",
-        hovertemplate="%{label}<br>USD %{value:,.0f}<br>%{percent:.1%}<extra></extra>",
+        hovertemplate=f"%{{label}}<br>{currency} %{{value:,.0f}}<br>%{{percent:.1%}}<extra></extra>",
     ))
-    return chart("chart-allotment-region", "Allotment by region (USD and share)", figure)
+    return chart("chart-allotment-region", f"Allotment by region ({currency} and share)", figure)
 
 
 def started_per_year(rows):
@@ -31,20 +31,20 @@ def started_per_year(rows):
     return chart("chart-started-per-year", "Projects started per year, by approach", figure)
 
 
-def execution(projects):
+def execution(projects, currency):
     numbers = [project.display_number for project in projects]
     figure = go.Figure([
         go.Bar(name="Allotment", x=numbers, y=[float(p.allotment_total or 0) for p in projects]),
         go.Bar(name="Expenditure", x=numbers, y=[float(p.expenditure_total or 0) for p in projects]),
     ])
     figure.update_layout(barmode="group")
-    figure.update_yaxes(title="USD")
+    figure.update_yaxes(title=currency)
     title = f"Allotment vs expenditure, {len(projects)} largest projects"
     return chart("chart-execution", title, figure)
 
 
-def summary_chart(summary):
-    rows = summary["rows"]
-    return bar("chart-summary", f"Allotment by {summary['dimension'].label.lower()} (USD)",
-               [str(row["group"]) for row in rows], [float(row["allotment_usd"]) for row in rows],
-               value_label="Allotment (USD)")
+def summary_chart(summary, currency):
+    rows = [row for row in summary["rows"] if row["currency"] == currency]
+    return bar(f"chart-summary-{currency.lower()}", f"Allotment by {summary['dimension'].label.lower()} ({currency})",
+               [str(row["group"]) for row in rows], [float(row["allotment"]) for row in rows],
+               value_label=f"Allotment ({currency})")

@@ -44,6 +44,7 @@ from reference.models import Country, Criterion, RatingScale, Region
 
 from .models import Allotment, Approach, Programme, Project, ProjectType, Status, project_status
 from .numbers import normalise_project_number
+from .services import refresh_totals
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 100_000
@@ -655,6 +656,7 @@ class PortfolioImport(_Importer):
                 if line_state != "unchanged":
                     line.project = project
                     self.save(line, number, reason)
+        refresh_totals([project.pk for project, *_ in plan])
 
 
 class RatingImport(_Importer):

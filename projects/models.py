@@ -2,14 +2,16 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import F, Q
 from django.urls import reverse
 
 from evaluations.models import Evaluation
 from reference.models import Cited, Country, Organisation, Region
 
 from .numbers import display_project_number, normalise_project_number
+
+# A line's expenditure: the main figure plus the second part some lines print under it ("Research").
+TOTAL_EXPENDITURE = F("expenditure") + F("other_expenditure")
 
 
 class Approach(models.TextChoices):
@@ -82,23 +84,6 @@ class Programme(Cited):
         return self.short_name or self.name
 
 
-class ProjectQuerySet(models.QuerySet):
-    def with_totals(self):
-        """Annotate allotment and expenditure totals and the number of allotment lines.
-
-        Correlated subqueries rather than joins, so that filters on other multi-valued relations
-        (evaluations, allotment types) can never multiply the sums.
-        """
-        lines = Allotment.objects.filter(project=OuterRef("pk")).order_by().values("project")
-        return self.annotate(
-            allotment_total=Subquery(lines.annotate(total=Sum("amount")).values("total")),
-            expenditure_total=Subquery(
-                lines.annotate(total=Sum(F("expenditure") + F("other_expenditure"))).values("total")
-            ),
-            allotment_count=Coalesce(Subquery(lines.annotate(n=Count("id")).values("n")), 0),
-        )
-
-
 class Project(Cited):
     """A project as the evaluation counts it: one or more allotment lines ("consider as one project").
 
@@ -115,8 +100,14 @@ class Project(Cited):
     start_year = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STATED)
     status_note = models.CharField(max_length=300, blank=True)
-
-    objects = ProjectQuerySet.as_manager()
+    # Totals of the project's allotment lines, stored so that lists sort, filter and page on them
+    # with an index; kept by projects.services.refresh_totals() on every write of lines. Money is
+    # never summed across currencies: a project whose lines are in two currencies has no currency
+    # and no totals here (its page shows one total per currency).
+    currency = models.CharField(max_length=3, blank=True, help_text="Its lines' currency; empty if none or several.")
+    allotment_total = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True, editable=False)
+    expenditure_total = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True, editable=False)
+    allotment_count = models.PositiveIntegerField("allotment lines", default=0, editable=False)
 
     class Meta:
         ordering = ["number"]
@@ -131,6 +122,10 @@ class Project(Cited):
         return f"{self.display_number} {self.title}".strip()
 
     @property
+    def mixed_currencies(self):
+        return self.allotment_count > 0 and not self.currency
+
+    @property
     def display_number(self):
         return display_project_number(self.number)
 
@@ -141,14 +136,6 @@ class Project(Cited):
         self.number = normalise_project_number(self.number)
         if not self.number:
             raise ValidationError({"number": "A project needs a number."})
-
-
-class AllotmentQuerySet(models.QuerySet):
-    def closed(self):
-        return self.filter(status=Status.CLOSED)
-
-    def ongoing(self):
-        return self.filter(status=Status.ONGOING)
 
 
 class Allotment(Cited):
@@ -175,8 +162,6 @@ class Allotment(Cited):
     expenditure = models.DecimalField(max_digits=14, decimal_places=2)
     other_expenditure = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     other_expenditure_label = models.CharField(max_length=60, blank=True)
-
-    objects = AllotmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["line"]

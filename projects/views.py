@@ -2,7 +2,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
 from evalbase.lib.exports import export_response, wants_export
-from evalbase.lib.filtering import filter_problems, query_without
+from evalbase.lib.filtering import filter_problems
 
 from . import charts
 from .filters import ProjectFilter
@@ -16,12 +16,14 @@ from .selectors import (
     portfolio_totals,
     project_list,
     projects_started_per_year,
+    totals_by_currency,
+    with_amounts_by_currency,
 )
 
-SUMMARY_COLUMNS = ["group", "projects", "allotments", "allotment_usd", "expenditure_usd", "allotment_pct",
-                   "average_project_usd"]
+SUMMARY_COLUMNS = ["group", "currency", "projects", "allotments", "allotment", "expenditure", "allotment_pct",
+                   "average_project", "execution_pct"]
 PROJECT_COLUMNS = ["number", "title", "programme", "country", "region", "approach", "start_year", "status",
-                   "allotments", "allotment", "expenditure", "currency", "source"]
+                   "allotments", "currency", "allotment", "expenditure", "source"]
 PAGE_SIZE = 50
 
 
@@ -35,9 +37,11 @@ def _filtered(request):
 
 
 def _project_row(p):
+    # A project with lines in several currencies has no total: "mixed", and its page lists each.
+    currency = p.currency or ("mixed" if p.mixed_currencies else "")
     return [p.display_number, p.title, p.programme.slug, p.country.iso2 if p.country else "",
             p.region.name if p.region else "", p.get_approach_display(), p.start_year or "",
-            p.get_status_display(), p.allotment_count, p.allotment_total, p.expenditure_total, "USD", p.citation]
+            p.get_status_display(), p.allotment_count, currency, p.allotment_total, p.expenditure_total, p.citation]
 
 
 def portfolio(request):
@@ -49,12 +53,16 @@ def portfolio(request):
         return export_response(request, "portfolio", PROJECT_COLUMNS,
                                (_project_row(p) for p in projects.iterator(chunk_size=2000)))
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
-    summary = portfolio_summary(by="region", allotments=allotments_of(projects))
+    totals = portfolio_totals(projects)
+    # Charts show one currency: the one most lines of the selection are in.
+    currency = totals["by_currency"][0]["currency"] if totals["by_currency"] else ""
+    lines = allotments_of(projects).filter(currency=currency)
     context = {
-        "filter": filterset, "page": page, "totals": portfolio_totals(projects),
-        "charts": [charts.allotment_by_region(summary), charts.started_per_year(projects_started_per_year(projects)),
-                   charts.execution(largest_projects(projects))],
-        "query": query_without(request, "page"),
+        "filter": filterset, "page": page, "totals": totals, "chart_currency": currency,
+        "charts": [charts.allotment_by_region(portfolio_summary(by="region", allotments=lines), currency),
+                   charts.started_per_year(projects_started_per_year(projects)),
+                   charts.execution(largest_projects(projects, currency=currency), currency)],
+        "projects": with_amounts_by_currency(page.object_list),
     }
     return render(request, "projects/portfolio.html", context)
 
@@ -69,11 +77,11 @@ def summary(request):
         return render(request, "projects/summary.html", context, status=400)
     table = portfolio_summary(by=by, allotments=allotments_of(filterset.qs))
     if wants_export(request):
-        rows = table["rows"] + [table["total"]]
+        rows = table["rows"] + table["totals"]
         return export_response(request, f"portfolio-summary-by-{by}", SUMMARY_COLUMNS,
                                ([row[column] for column in SUMMARY_COLUMNS] for row in rows))
     context = {"table": table, "by": by, "dimensions": DIMENSIONS, "filter": filterset,
-               "chart": charts.summary_chart(table), "query": query_without(request, "by")}
+               "charts": [charts.summary_chart(table, total["currency"]) for total in table["totals"]]}
     return render(request, "projects/summary.html", context)
 
 
@@ -88,6 +96,7 @@ def project_detail(request, number):
     context = {
         "project": project,
         "allotments": project.allotments.select_related("source"),
+        "totals": totals_by_currency(project.allotments.all()),
         "ratings": project.ratings.select_related("criterion", "scale", "evaluation"),
         "evaluations": evaluations,
         # No report links a finding to a project; the closest evidence is the same evaluations'

@@ -1,10 +1,10 @@
 """Ratings of projects, country portfolios and programmes, each on its evaluation's scale."""
 
+from concurrency.fields import AutoIncVersionField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from concurrency.fields import AutoIncVersionField
 from simple_history.models import HistoricalRecords
 
 from evalbase.lib.scales import plain

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Case, Count, FloatField, Prefetch, Q, When, prefetch_related_objects
+from django.db.models import Avg, Case, Count, FloatField, Min, Prefetch, Q, When, prefetch_related_objects
 from django.db.models.functions import Cast
 
 from evaluations.models import Evaluation, PublishedFigure
@@ -87,6 +87,20 @@ def _matrix(evaluation, ratings):
     return RatingMatrix(evaluation, criteria, rows, scales)
 
 
+def criterion_averages(evaluations):
+    """{(evaluation id, criterion id): {rated, assessed, average, printed_average, first_value}}: one query.
+
+    `average` is over assessed ratings only; `printed_average` over every printed value, a
+    "not assessed" code included, as some reports compute it.
+    """
+    value = Cast("value", FloatField())
+    rows = (Rating.objects.filter(evaluation__in=evaluations).order_by().values("evaluation_id", "criterion_id")
+            .annotate(rated=Count("id"), assessed=Count("id", filter=Q(not_assessed=False)),
+                      average=Avg(value, filter=Q(not_assessed=False)),
+                      printed_average=Avg(value, filter=Q(value__isnull=False)), first_value=Min("value")))
+    return {(row["evaluation_id"], row["criterion_id"]): row for row in rows}
+
+
 def _criterion_averages(matrix, published, counts):
     """Per criterion: the average the report publishes (if any) beside the average over assessed cases.
 
@@ -120,13 +134,7 @@ def rating_matrices(ratings):
         for figure in PublishedFigure.objects.filter(evaluation__in=evaluations, criterion__isnull=False,
                                                      measure__in=RATING_MEASURES)
     }
-    counts = {
-        (row["evaluation_id"], row["criterion_id"]): row
-        for row in Rating.objects.filter(evaluation__in=evaluations).order_by()
-        .values("evaluation_id", "criterion_id")
-        .annotate(rated=Count("id"), assessed=Count("id", filter=Q(not_assessed=False)),
-                  average=Avg(Cast("value", FloatField()), filter=Q(not_assessed=False)))
-    }
+    counts = criterion_averages(evaluations)
     for matrix in matrices:
         matrix.averages = _criterion_averages(matrix, published, counts)
     return matrices

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from evalbase.lib.exports import export_response, wants_export
-from evalbase.lib.filtering import filter_problems, query_without
+from evalbase.lib.filtering import filter_problems
 from evalbase.lib.history import recent_changes
 from evalbase.lib.scales import plain
 from evalbase.lib.versioning import EditConflict
@@ -42,7 +42,7 @@ def ratings(request):
                                (_rating_row(r) for r in filterset.qs.iterator(chunk_size=2000)))
     rows = list(filterset.qs)
     context = {
-        "filter": filterset, "ratings": rows, "query": query_without(request),
+        "filter": filterset, "ratings": rows,
         "matrices": [(matrix, charts.rating_matrix(matrix)) for matrix in rating_matrices(rows)],
     }
     return render(request, "ratings/rating_list.html", context)

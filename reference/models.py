@@ -49,6 +49,23 @@ class Cited(models.Model):
         return ", ".join(part for part in parts if part)
 
 
+def agency_of(organisation, organisations=None):
+    """The top-level organisation `organisation` belongs to (UNIDO for its CBL Unit).
+
+    `organisations` ({pk: organisation}) lets a caller walk many without a query per level.
+    """
+    while organisation.parent_id:
+        organisation = organisations[organisation.parent_id] if organisations else organisation.parent
+    return organisation
+
+
+class OrganisationQuerySet(models.QuerySet):
+    def agencies(self):
+        """{organisation id: its agency} for every organisation, from one query."""
+        organisations = {o.pk: o for o in self.only("slug", "name", "short_name", "parent_id")}
+        return {pk: agency_of(o, organisations) for pk, o in organisations.items()}
+
+
 class Organisation(Cited):
     class Kind(models.TextChoices):
         AGENCY = "agency", "Agency"
@@ -68,6 +85,8 @@ class Organisation(Cited):
     )
     description = models.TextField(blank=True)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
         db_table = "evaluations_organisation"
         ordering = ["name"]
@@ -77,11 +96,7 @@ class Organisation(Cited):
 
     @property
     def agency(self):
-        """The top-level organisation a unit belongs to."""
-        org = self
-        while org.parent_id:
-            org = org.parent
-        return org
+        return agency_of(self)
 
 
 class Region(models.Model):

@@ -33,6 +33,7 @@ from findings.models import (
 from follow_up.services import transcribe_recommendation
 from projects.models import Allotment, Programme, Project, project_status
 from projects.numbers import normalise_project_number
+from projects.services import refresh_totals
 from ratings.services import transcribe_rating
 from reference.models import Country, Criterion, Organisation, RatingScale, Region, ScaleLevel, SourceDocument, Theme
 
@@ -408,6 +409,7 @@ class _Loader:
             project = self.upsert(Project, {"number": number}, values, where)
             for filename, record in members:
                 self.load_allotment(project, filename, record)
+        refresh_totals(Project.objects.filter(number__in=list(groups)))
 
     def load_allotment(self, project, filename, record):
         where = f"{filename} allotment row {record.get('line')}"

@@ -1,30 +1,25 @@
 """Recompute every published figure from the transcribed line items.
 
-A figure says what it measures (`measure`) over which slice (`dimension` = `group`, where a
-group may be several values joined by commas, e.g. "ongoing,not_stated"). The line items of an
-evaluation are loaded once into a DataFrame, so the page runs a fixed number of queries.
+A figure says what it measures (`measure`) over which slice (`dimension` = `group`, where a group
+may be several values joined by commas, e.g. "ongoing,not_stated"). Portfolio figures are computed
+in the database with the portfolio's own sums (projects.selectors.line_sums), every figure of the
+page in the same query: one query for the sums, one more for sizes relative to an average, one
+for ratings, whatever the number of figures or lines. Money is recomputed from the lines in the
+figure's currency (its unit) only.
 """
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-import pandas as pd
-from django.db.models import F
+from django.db.models import Q
 
-from evaluations.models import PublishedFigure
-from projects.models import Allotment
-from ratings.models import Rating
+from evaluations.models import RATING_MEASURES, Measure, PublishedFigure
+from projects.models import Allotment, Programme
+from projects.selectors import DIMENSIONS, line_sums, lines_sized, projects_sized
+from ratings.selectors import criterion_averages
 
-# The DataFrame column each summary dimension groups by (see projects.selectors.DIMENSIONS).
-COLUMNS = {
-    "status": "status", "region": "region", "approach": "approach", "type": "project_type",
-    "country": "country", "year": "year",
-}
-PORTFOLIO_MEASURES = {
-    "projects", "allotments", "allotment_usd", "expenditure_usd", "allotment_pct", "expenditure_pct",
-    "average_project_usd", "countries", "projects_over", "projects_under", "projects_over_average",
-    "projects_under_average",
-}
+CENT = Decimal("0.01")
+MONEY_UNITS = (PublishedFigure.Unit.USD, PublishedFigure.Unit.CHF)
 
 
 class Status:
@@ -67,7 +62,7 @@ def format_value(value, unit):
         return "—"
     if unit == PublishedFigure.Unit.COUNT:
         return f"{value:,.0f}"
-    if unit in (PublishedFigure.Unit.USD, PublishedFigure.Unit.CHF):
+    if unit in MONEY_UNITS:
         return f"{value:,.2f}"
     return f"{value:.2f}"
 
@@ -75,9 +70,9 @@ def format_value(value, unit):
 def tolerance(figure):
     """One unit of the last printed digit: reports round or truncate, nothing more.
 
-    Money is compared to the dollar, counts exactly, shares and scores to their printed decimals.
+    Money is compared to the unit of money, counts exactly, shares and scores to their printed decimals.
     """
-    if figure.unit in (PublishedFigure.Unit.USD, PublishedFigure.Unit.CHF):
+    if figure.unit in MONEY_UNITS:
         if "million" in figure.printed_value:  # "$31.4 million": one unit of the last digit shown
             decimals = len(figure.printed_value.split(".")[-1].split()[0]) if "." in figure.printed_value else 0
             return Decimal(1_000_000).scaleb(-decimals)
@@ -89,129 +84,145 @@ def tolerance(figure):
     return Decimal(1).scaleb(-decimals)
 
 
-def _line_items(evaluation_ids):
-    rows = (
-        Allotment.objects.filter(project__programme__evaluations__in=evaluation_ids)
-        .annotate(
-            evaluation_id=F("project__programme__evaluations"),
-            region=F("project__region__code"), approach=F("project__approach"),
-            country=F("project__country__iso2"),
-            total_expenditure=F("expenditure") + F("other_expenditure"),
-        )
-        .values("evaluation_id", "project_id", "status", "project_type", "year", "region", "approach",
-                "country", "amount", "total_expenditure")
-    )
-    return pd.DataFrame.from_records(
-        list(rows),
-        columns=["evaluation_id", "project_id", "status", "project_type", "year", "region", "approach",
-                 "country", "amount", "total_expenditure"],
-    )
+def _rounded(value):
+    return None if value is None else Decimal(str(value)).quantize(CENT, ROUND_HALF_UP)
 
 
-def _in_group(lines, figure):
-    if not figure.dimension or not figure.group:
-        return lines
-    column = COLUMNS[figure.dimension]
-    values = [v.strip() for v in figure.group.split(",")]
-    if column == "year":
-        values = [int(v) for v in values]
-    return lines[lines[column].isin(values)]
+def _share(part, whole):
+    return (Decimal(part or 0) * 100 / whole).quantize(CENT, ROUND_HALF_UP) if whole else None
 
 
-def _sum(series):
-    return sum(series, Decimal(0))
+def _average(total, count):
+    return (Decimal(total) / count).quantize(CENT, ROUND_HALF_UP) if count and total is not None else None
 
 
-def _portfolio_value(figure, lines):
-    """The recomputed value and, where a second reading helps, an alternative."""
-    part = _in_group(lines, figure)
-    measure = figure.measure
-    projects = part["project_id"].nunique()
-    if measure == "projects":
-        return Decimal(projects), "allotment lines", Decimal(len(part))
-    if measure == "allotments":
-        return Decimal(len(part)), "", None
-    if measure == "allotment_usd":
-        return _sum(part["amount"]), "", None
-    if measure == "expenditure_usd":
-        return _sum(part["total_expenditure"]), "", None
-    if measure == "allotment_pct":
-        total = _sum(lines["amount"])
-        return (_sum(part["amount"]) * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP), "", None
-    if measure == "expenditure_pct":
-        total = _sum(lines["total_expenditure"])
-        share = _sum(part["total_expenditure"]) * 100 / total
-        return share.quantize(Decimal("0.01"), ROUND_HALF_UP), "", None
-    if measure == "average_project_usd":
-        average = _sum(part["amount"]) / projects if projects else None
-        return (average.quantize(Decimal("0.01"), ROUND_HALF_UP) if average is not None else None), "", None
-    if measure == "countries":
-        return Decimal(part["country"].dropna().nunique()), "", None
-    per_project = part.groupby("project_id")["amount"].apply(_sum)
-    if measure in ("projects_over", "projects_under"):
-        threshold = Decimal(figure.group)
-        if measure == "projects_over":
-            return (Decimal(int((per_project > threshold).sum())), "allotment lines above",
-                    Decimal(int((part["amount"] > threshold).sum())))
-        return (Decimal(int((per_project < threshold).sum())), "allotment lines below",
-                Decimal(int((part["amount"] < threshold).sum())))
-    average = _sum(lines["amount"]) / lines["project_id"].nunique()
-    if measure == "projects_over_average":
-        return (Decimal(int((per_project > average).sum())), "allotment lines above the average project",
-                Decimal(int((lines["amount"] > average).sum())))
-    if measure == "projects_under_average":
-        return (Decimal(int((per_project < average).sum())), "allotment lines below the average project",
-                Decimal(int((lines["amount"] < average).sum())))
-    raise ValueError(f"unknown measure {measure}")
+# -- portfolio figures ---------------------------------------------------------------------------
+
+class _PortfolioSlices:
+    """The sums of every slice the figures need, computed together (two queries in all).
+
+    A slice is an evaluation's lines, maybe narrowed to a group, with money in one currency;
+    figures over the same slice (a table's row: projects, allotment, share...) share its sums.
+    """
+
+    def __init__(self, figures):
+        self.programmes = {}
+        links = Programme.evaluations.through.objects.filter(evaluation__in={f.evaluation_id for f in figures})
+        for evaluation_id, programme_id in links.values_list("evaluation_id", "programme_id"):
+            self.programmes.setdefault(evaluation_id, []).append(programme_id)
+        expressions = {}
+        for figure in figures:
+            for key in (self._key(figure), self._key(figure, whole=True)):
+                expressions.update({f"{key}:{name}": sum_ for name, sum_ in line_sums(*self._slice(key)).items()})
+            if figure.measure in (Measure.PROJECTS_OVER, Measure.PROJECTS_UNDER):
+                expressions.update(self._sized(figure, Decimal(figure.group)))
+        self.sums = Allotment.objects.aggregate(**expressions)
+        relative = {}
+        for figure in figures:
+            if figure.measure in (Measure.PROJECTS_OVER_AVERAGE, Measure.PROJECTS_UNDER_AVERAGE):
+                average = self.average(figure)
+                relative.update(self._sized(figure, average) if average is not None else {})
+        self.sums |= Allotment.objects.aggregate(**relative) if relative else {}
+
+    @staticmethod
+    def _key(figure, whole=False):
+        currency = figure.unit if figure.unit in MONEY_UNITS else "USD"
+        if whole or not figure.dimension or not figure.group:
+            return f"{figure.evaluation_id}|||{currency}"
+        return f"{figure.evaluation_id}|{figure.dimension}|{figure.group}|{currency}"
+
+    def _slice(self, key):
+        """(the Q selecting the slice's lines, its currency)."""
+        evaluation_id, dimension, group, currency = key.split("|")
+        # The evaluation's lines: those of projects in the programmes it evaluates.
+        condition = Q(project__programme__in=self.programmes.get(int(evaluation_id), []))
+        if dimension:
+            values = [value.strip() for value in group.split(",")]
+            condition &= Q(**{f"{DIMENSIONS[dimension].field}__in": values})
+        return condition, currency
+
+    def _sized(self, figure, bound):
+        """Projects and lines of the evaluation above (or below) `bound`, named for `figure`."""
+        over = figure.measure in (Measure.PROJECTS_OVER, Measure.PROJECTS_OVER_AVERAGE)
+        condition, currency = self._slice(self._key(figure, whole=True))
+        limit = {"over": bound} if over else {"under": bound}
+        return {f"{figure.pk}:sized": projects_sized(condition, currency, **limit),
+                f"{figure.pk}:lines_sized": lines_sized(condition, currency, **limit)}
+
+    def get(self, figure, name, *, whole=False):
+        return self.sums[f"{self._key(figure, whole)}:{name}"]
+
+    def average(self, figure):
+        return _average(self.get(figure, "allotment", whole=True), self.get(figure, "projects", whole=True))
+
+    def value(self, figure):
+        """The recomputed value and, where a second reading helps, (label, alternative)."""
+        measure, get = figure.measure, self.get
+        if not get(figure, "allotments", whole=True):
+            return None, "", None  # the evaluation holds no line items
+        simple = {
+            Measure.ALLOTMENTS: lambda: Decimal(get(figure, "allotments")),
+            Measure.ALLOTMENT: lambda: _rounded(get(figure, "allotment") or 0),
+            Measure.EXPENDITURE: lambda: _rounded(get(figure, "expenditure") or 0),
+            Measure.ALLOTMENT_SHARE: lambda: _share(get(figure, "allotment"), get(figure, "allotment", whole=True)),
+            Measure.EXPENDITURE_SHARE: lambda: _share(get(figure, "expenditure"),
+                                                      get(figure, "expenditure", whole=True)),
+            Measure.AVERAGE_PROJECT: lambda: _average(get(figure, "allotment"), get(figure, "projects")),
+            Measure.COUNTRIES: lambda: Decimal(get(figure, "countries")),
+        }
+        if measure in simple:
+            return simple[measure](), "", None
+        if measure == Measure.PROJECTS:
+            return Decimal(get(figure, "projects")), "allotment lines", Decimal(get(figure, "allotments"))
+        if f"{figure.pk}:sized" not in self.sums:
+            return None, "", None
+        labels = {Measure.PROJECTS_OVER: "allotment lines above", Measure.PROJECTS_UNDER: "allotment lines below",
+                  Measure.PROJECTS_OVER_AVERAGE: "allotment lines above the average project",
+                  Measure.PROJECTS_UNDER_AVERAGE: "allotment lines below the average project"}
+        return (Decimal(self.sums[f"{figure.pk}:sized"]), labels[measure],
+                Decimal(self.sums[f"{figure.pk}:lines_sized"]))
 
 
-def _rating_values(evaluation_ids):
-    values = {}
-    for rating in Rating.objects.filter(evaluation__in=evaluation_ids).values(
-        "evaluation_id", "criterion_id", "programme__slug", "value", "not_assessed"
-    ):
-        values.setdefault((rating["evaluation_id"], rating["criterion_id"]), []).append(rating)
-    return values
+# -- rating figures ------------------------------------------------------------------------------
 
-
-def _rating_value(figure, ratings):
-    """Rating averages: as the report computed them (all printed values) and over assessed cases."""
-    cases = ratings.get((figure.evaluation_id, figure.criterion_id), [])
-    if figure.measure == "rating":
+def _rating_value(figure, averages):
+    """Rating averages as the report computed them (all printed values) and over assessed cases."""
+    row = averages.get((figure.evaluation_id, figure.criterion_id))
+    if row is None:
+        return None, "", None
+    if figure.measure == Measure.RATING:
         # A rating published without its line items (e.g. SECO's portfolio averages).
-        return None, "stored rating", next((r["value"] for r in cases if r["value"] is not None), None)
-    printed = [r["value"] for r in cases if r["value"] is not None]
-    assessed = [r["value"] for r in cases if not r["not_assessed"]]
-    as_published = _sum(printed) / len(printed) if printed else None
-    assessed_only = _sum(assessed) / len(assessed) if assessed else None
-    return (
-        as_published.quantize(Decimal("0.01"), ROUND_HALF_UP) if as_published is not None else None,
-        f"assessed cases only ({len(assessed)} of {len(cases)})",
-        assessed_only.quantize(Decimal("0.01"), ROUND_HALF_UP) if assessed_only is not None else None,
-    )
+        return None, "stored rating", row["first_value"]
+    return (_rounded(row["printed_average"]), f"assessed cases only ({row['assessed']} of {row['rated']})",
+            _rounded(row["average"]))
 
 
-def reconcile(*, evaluation=None):
-    """One Reconciliation per published figure, in report order."""
-    figures = PublishedFigure.objects.select_related("evaluation", "criterion", "source").prefetch_related("notes")
-    if evaluation is not None:
-        figures = figures.filter(evaluation=evaluation)
-    figures = list(figures.order_by("evaluation__year", "evaluation__title", "id"))
-    evaluation_ids = {f.evaluation_id for f in figures}
-    lines = _line_items(evaluation_ids) if any(f.measure in PORTFOLIO_MEASURES for f in figures) else None
-    ratings = _rating_values(evaluation_ids)
+# -- all figures ---------------------------------------------------------------------------------
+
+def _status(figure, recomputed):
+    if recomputed is None:
+        return Status.NOT_RECOMPUTABLE
+    if abs(recomputed - figure.value) < tolerance(figure) or recomputed == figure.value:
+        return Status.MATCH
+    return Status.MISMATCH
+
+
+def reconcile(*, evaluation=None, figures=None):
+    """One Reconciliation per published figure (of `evaluation`, or the `figures` given), in report order."""
+    if figures is None:
+        figures = PublishedFigure.objects.all()
+        if evaluation is not None:
+            figures = figures.filter(evaluation=evaluation)
+        figures = figures.order_by("evaluation__year", "evaluation__title", "id")
+    figures = list(figures.select_related("evaluation", "criterion", "source").prefetch_related("notes"))
+    portfolio = [f for f in figures if f.measure not in RATING_MEASURES]
+    slices = _PortfolioSlices(portfolio) if portfolio else None
+    averages = criterion_averages({f.evaluation_id for f in figures if f.measure in RATING_MEASURES})
     results = []
     for figure in figures:
-        if figure.measure in PORTFOLIO_MEASURES:
-            own = lines[lines["evaluation_id"] == figure.evaluation_id]
-            recomputed, alt_label, alternative = _portfolio_value(figure, own) if len(own) else (None, "", None)
+        if figure.measure in RATING_MEASURES:
+            recomputed, label, alternative = _rating_value(figure, averages)
         else:
-            recomputed, alt_label, alternative = _rating_value(figure, ratings)
-        if recomputed is None:
-            status = Status.NOT_RECOMPUTABLE
-        elif abs(recomputed - figure.value) < tolerance(figure) or recomputed == figure.value:
-            status = Status.MATCH
-        else:
-            status = Status.MISMATCH
-        results.append(Reconciliation(figure, recomputed, status, alt_label, alternative))
+            recomputed, label, alternative = slices.value(figure)
+        results.append(Reconciliation(figure, recomputed, _status(figure, recomputed), label, alternative))
     return results

@@ -13,11 +13,11 @@ def test_summary_csv_has_the_stable_columns_and_a_total_row(client):
     response = client.get("/portfolio/summary/", {"by": "region", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
-    assert list(rows[0]) == ["group", "projects", "allotments", "allotment_usd", "expenditure_usd",
-                             "allotment_pct", "average_project_usd"]
+    assert list(rows[0]) == ["group", "currency", "projects", "allotments", "allotment", "expenditure",
+                             "allotment_pct", "average_project", "execution_pct"]
     total = rows[-1]
     assert total["group"] == "Total" and total["projects"] == "64" and total["allotments"] == "78"
-    assert total["allotment_usd"] == "31463282.00"
+    assert (total["currency"], total["allotment"]) == ("USD", "31463282.00")
 
 
 @pytest.mark.parametrize("by", ["status", "region", "approach", "type", "country", "year"])

@@ -17,26 +17,32 @@ def read_xlsx(response):
     return data[0], data[1:], list(workbook["about"].iter_rows(values_only=True))
 
 
+def usd(totals):
+    """The US dollar row of a page's totals per currency."""
+    return next(row for row in totals["by_currency"] if row["currency"] == "USD")
+
+
 def test_it_answers_cluster_projects_in_africa(client):
     """"What did UNIDO spend on cluster projects in Africa, and how much was executed?"""
     response = client.get("/portfolio/", {"organisation": "unido", "approach": "cluster_networking", "region": "AF"})
-    totals = response.context["totals"]
+    totals = usd(response.context["totals"])
     assert response.context["page"].paginator.count == 9
     rows = read_csv(client.get("/portfolio/", {"organisation": "unido", "approach": "cluster_networking",
                                                "region": "AF", "format": "csv"}))
     assert len(rows) == 9
-    assert sum(Decimal(r["allotment"]) for r in rows if r["allotment"]) == totals["allotment_usd"]
-    assert sum(Decimal(r["expenditure"]) for r in rows if r["expenditure"]) == totals["expenditure_usd"]
-    assert totals["execution_pct"] == (totals["expenditure_usd"] * 100 / totals["allotment_usd"]).quantize(
+    assert {r["currency"] for r in rows} == {"USD"}
+    assert sum(Decimal(r["allotment"]) for r in rows if r["allotment"]) == totals["allotment"]
+    assert sum(Decimal(r["expenditure"]) for r in rows if r["expenditure"]) == totals["expenditure"]
+    assert totals["execution_pct"] == (totals["expenditure"] * 100 / totals["allotment"]).quantize(
         Decimal("0.1"))
 
 
 def test_a_filter_narrows_rows_and_totals(client):
     everything = client.get("/portfolio/", {"evaluation": "unido-cnd-2010"}).context
     africa = client.get("/portfolio/", {"evaluation": "unido-cnd-2010", "region": "AF"}).context
-    assert everything["totals"]["allotment_usd"] == Decimal("31463282")
-    assert africa["totals"]["allotment_usd"] == Decimal("10951631")
-    assert africa["totals"]["projects"] == 26
+    assert usd(everything["totals"])["allotment"] == Decimal("31463282")
+    assert usd(africa["totals"])["allotment"] == Decimal("10951631")
+    assert usd(africa["totals"])["projects"] == 26
     assert africa["page"].paginator.count < everything["page"].paginator.count
 
 
@@ -76,7 +82,7 @@ def test_xlsx_export_of_a_filtered_portfolio_equals_the_totals_and_names_its_fil
     totals = client.get("/portfolio/", {"region": "ASIA"}).context["totals"]
     assert header[:3] == ("number", "title", "programme")
     allotment = header.index("allotment")
-    assert round(sum(r[allotment] or 0 for r in rows)) == totals["allotment_usd"] == 6512485
+    assert round(sum(r[allotment] or 0 for r in rows)) == usd(totals)["allotment"] == 6512485
     assert ("region", "ASIA") in about
     assert any(row[0] == "reproduce at" and "region=ASIA" in row[1] for row in about)
 
@@ -84,7 +90,7 @@ def test_xlsx_export_of_a_filtered_portfolio_equals_the_totals_and_names_its_fil
 def test_summary_takes_the_same_filters(client):
     rows = read_csv(client.get("/portfolio/summary/", {"by": "approach", "region": "AF", "format": "csv"}))
     total = rows[-1]
-    assert (total["projects"], total["allotment_usd"]) == ("26", "10951631.00")
+    assert (total["currency"], total["projects"], total["allotment"]) == ("USD", "26", "10951631.00")
     xlsx_header, xlsx_rows, _ = read_xlsx(client.get("/portfolio/summary/", {"by": "approach", "region": "AF",
                                                                              "format": "xlsx"}))
     assert list(xlsx_header) == list(rows[0])

@@ -23,10 +23,6 @@ def wants_export(request):
     return request.GET.get("format") in FORMATS
 
 
-def wants_csv(request):
-    return request.GET.get("format") == "csv"
-
-
 def csv_response(filename, columns, rows):
     """Stream `rows` (sequences in the order of `columns`) as a CSV attachment."""
     writer = csv.writer(_Echo())

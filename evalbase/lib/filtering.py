@@ -11,14 +11,6 @@ def filter_problems(filterset):
     return [f"{form.fields[name].label or name}: {' '.join(errors)}" for name, errors in form.errors.items()]
 
 
-def query_without(request, *names):
-    """The page's query string without `format` and `names`, to build sort, page and export links."""
-    params = request.GET.copy()
-    for name in (*names, "format"):
-        params.pop(name, None)
-    return params.urlencode()
-
-
 def pick(queryset, to_field_name, label, unknown, **kwargs):
     """A select of records named in the URL by `to_field_name`; `unknown` explains a bad value."""
     return django_filters.ModelChoiceFilter(

@@ -11,8 +11,6 @@ PLOTLY_PATH = "vendor/plotly.min.js"
 
 
 class PlotlyFinder(BaseFinder):
-    storage = FileSystemStorage(location=PLOTLY_DIR)
-
     def check(self, **kwargs):
         return []
 
