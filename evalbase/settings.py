@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "follow_up",
     "reports",
     "overview",
+    "demo",
 ]
 
 MIDDLEWARE = [
