@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 SKIPS_FILE = "coverage-skips.yaml"
+KINDS = ("heading", "paragraph", "item", "table_row", "footnote", "box")
 
 
 class CoverageError(Exception):
@@ -22,7 +23,7 @@ class CoverageError(Exception):
 
 @dataclass(frozen=True)
 class Unit:
-    kind: str  # heading | paragraph | item | table_row | footnote | box
+    kind: str  # one of KINDS
     start: int
     end: int
     text: str
@@ -195,21 +196,29 @@ def read_skips(path):
             raise CoverageError(f"{path}: {file_name}: unknown key(s) {', '.join(sorted(unknown))}")
         found = []
         for entry in entries.get("rules") or []:
-            found.append(Skip(reason=_reason(entry, path, file_name), kind=str(entry.get("kind", ""))))
-            if not found[-1].kind:
-                raise CoverageError(f"{path}: {file_name}: a rule needs `kind`: {entry!r}")
+            reason = _reason(entry, path, file_name)
+            if entry.get("kind") not in KINDS:
+                raise CoverageError(f"{path}: {file_name}: a rule needs a `kind` of {', '.join(KINDS)}: {entry!r}")
+            found.append(Skip(reason=reason, kind=entry["kind"]))
         for entry in entries.get("skips") or []:
-            span = _RANGE.fullmatch(str(entry.get("lines", "")).strip())
-            single = str(entry.get("lines", "")).strip()
-            if span:
-                start, end = int(span.group(1)), int(span.group(2))
-            elif single.isdigit():
-                start = end = int(single)
-            else:
-                raise CoverageError(f"{path}: {file_name}: `lines` must be N or N-M: {entry!r}")
-            found.append(Skip(reason=_reason(entry, path, file_name), start=start, end=end))
+            reason = _reason(entry, path, file_name)
+            spans = entry["lines"] if isinstance(entry.get("lines"), list) else [entry.get("lines", "")]
+            for span in spans:
+                start, end = _span(span, f"{path}: {file_name}: {entry!r}")
+                found.append(Skip(reason=reason, start=start, end=end))
         skips[file_name] = found
     return skips
+
+
+def _span(value, where):
+    """A skip's lines: "38-79" -> (38, 79); 38 -> (38, 38)."""
+    text = str(value).strip()
+    span = _RANGE.fullmatch(text)
+    if span:
+        return int(span.group(1)), int(span.group(2))
+    if text.isdigit():
+        return int(text), int(text)
+    raise CoverageError(f"{where}: `lines` must be N, N-M or a list of them")
 
 
 def _reason(entry, path, file_name):

@@ -192,6 +192,7 @@ def test_a_missing_seed_file_fails_loudly_naming_it(made_up):
     ({"report.txt": {"skips": [{"lines": "4-5", "reason": "half a paragraph"}]}}, "cuts unit 5-6"),
     ({"report.txt": {"skips": [{"lines": "2", "reason": "a blank line"}]}}, "holds no unit"),
     ({"other.txt": {"skips": []}}, "no report transcribes other.txt"),
+    ({"report.txt": {"rules": [{"kind": "headline", "reason": "a typo"}]}}, "a rule needs a `kind` of heading"),
 ])
 def test_the_skip_file_is_kept_honest(made_up, skips, message):
     write_skips(made_up / "fixtures", skips)
@@ -213,7 +214,7 @@ def test_the_command_prints_the_table_and_fails_on_uncovered_passages(made_up):
 
 def test_the_command_succeeds_when_everything_is_covered_or_skipped(made_up):
     write_skips(made_up / "fixtures", {"report.txt": {"skips": [
-        {"lines": "5-8", "reason": "made-up boilerplate"}]}})
+        {"lines": ["5-6", 8], "reason": "made-up boilerplate"}]}})
     out = io.StringIO()
     call_command("report_coverage", stdout=out)
     assert out.getvalue().splitlines()[1].split()[:5] == ["report.txt", "4", "2", "2", "0"]

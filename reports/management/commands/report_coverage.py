@@ -22,7 +22,7 @@ class Command(BaseCommand):
         for report in reports:
             self.stdout.write(
                 f"{report.file:<26} {len(report.units):>6} {len(report.covered):>8} {len(report.skipped):>8} "
-                f"{len(report.uncovered):>10}  {report.title}"
+                f"{len(report.uncovered):>10}  {report.title[:60]}"
             )
         if uncovered:
             for report in reports:
