@@ -70,6 +70,7 @@ def lines_named(record, *extra_text):
 def words(text):
     text = html.unescape(text)
     text = re.sub(r"<sup>.*?</sup>|[⁰¹²³⁴⁵⁶⁷⁸⁹]", " ", text)  # footnote markers
+    text = re.sub(r"<(https?://[^>]+)>", r" \1 ", text)  # a web address printed as a link
     text = re.sub(r"<[^>]+>", " ", text)
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # markdown links: keep the words
     return re.findall(r"[^\W_]+", text.lower())
