@@ -1,8 +1,9 @@
 """Every transcribed text is found in the seed lines its locator names.
 
 Texts are compared as words: case, whitespace, punctuation, quotes, markdown and HTML markup and
-footnote markers do not count. A short text must appear word for word; a long one may leave out
-or reword a little (a joined lead-in, a dropped heading), so most of its words must be there.
+footnote markers do not count. A text of fewer than LONG_TEXT words must appear word for word; a
+longer one may leave out or reword a little (a joined lead-in, a dropped list marker), so
+MOST_WORDS of its words must be in the cited lines.
 """
 
 import html
