@@ -142,6 +142,7 @@ STORAGES = {
 
 # Where the transcribed reports live and where their seed texts are.
 FIXTURES_DIR = Path(os.environ.get("EVALBASE_FIXTURES_DIR", BASE_DIR / "fixtures"))
+SEEDS_DIR = Path(os.environ.get("EVALBASE_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 
 LOGGING = {
     "version": 1,

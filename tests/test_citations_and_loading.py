@@ -72,7 +72,8 @@ def test_an_inferred_criterion_is_kept_as_inferred_and_shown_so(broken_fixtures,
     peru.write_text(text[:code_line] + "- inferred_criteria: [effectiveness]\n    " + text[code_line + 2:])
     summary = load_fixtures(broken_fixtures)
     assert summary.updated == 1
-    tag = FindingCriterion.objects.get(finding__evaluation__slug="ilo-peru-forestry-2021", inferred=True)
+    tag = FindingCriterion.objects.get(finding__evaluation__slug="ilo-peru-forestry-2021", finding__code="F01",
+                                       inferred=True)
     assert tag.criterion.code == "effectiveness"
     page = client.get(tag.finding.get_absolute_url()).content.decode()
     assert "Effectiveness <span" in page and "(inferred)" in page
