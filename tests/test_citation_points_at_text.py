@@ -50,7 +50,7 @@ NOT_QUOTING_THE_REPORT = {
 
 NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "thirty": 30,
 }
 
 
@@ -106,13 +106,14 @@ def test_the_cited_lines_hold_the_text(model, field):
 
 
 def printed_numbers(text):
-    """Every number in `text` as a Decimal, read with either decimal mark and any grouping."""
+    """Every number in `text` as a Decimal, read with either decimal mark and any grouping;
+    "3.6 million" also as 3600000."""
     found = {Decimal(NUMBER_WORDS[word]) for word in words(text) if word in NUMBER_WORDS}
-    for printed in re.findall(r"\d[\d ,.'’]*\d|\d", text):
+    for printed, million in re.findall(r"(\d[\d ,.'’]*\d|\d)(\s+million)?", text):
         compact = re.sub(r"[ '’]", "", printed)
         for reading in (compact.replace(",", ""), compact.replace(".", "").replace(",", ".")):
             try:
-                found.add(Decimal(reading))
+                found.add(Decimal(reading) * (1_000_000 if million else 1))
             except InvalidOperation:
                 pass
     return found

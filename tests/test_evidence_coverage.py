@@ -12,9 +12,6 @@ from reports.coverage import CoverageError, check_coverage, cited_lines, segment
 
 SEEDS = ["000_4c5b16e3b75bb677.txt", "001_99813f98c4b26bd7.txt", "002_758aaa265197b92c.txt",
          "003_5e40020f472ac1d9.txt"]
-UNIDO = "001_99813f98c4b26bd7.txt"
-# Executive summary and chapters 1-5 of the UNIDO report, transcribed on their own branch (issue 12).
-UNIDO_NARRATIVE = range(165, 1093)
 
 
 def listing(units):
@@ -26,21 +23,11 @@ def coverage():
     return {report.file: report for report in check_coverage(settings.SEEDS_DIR, settings.FIXTURES_DIR)}
 
 
-@pytest.mark.parametrize("seed", [
-    pytest.param(seed, marks=pytest.mark.xfail(
-        strict=True, reason="UNIDO narrative chapters (lines 165-1092) are being transcribed; "
-                            "remove this mark when they are")) if seed == UNIDO else seed
-    for seed in SEEDS
-])
+@pytest.mark.parametrize("seed", SEEDS)
 def test_every_passage_is_covered_or_skipped(coverage, seed):
     report = coverage[seed]
     assert not report.uncovered, f"{seed}: {len(report.uncovered)} passages neither covered nor skipped:\n" \
         + listing(report.uncovered)
-
-
-def test_unido_outside_the_narrative_chapters_is_covered_or_skipped(coverage):
-    uncovered = [u for u in coverage[UNIDO].uncovered if u.start not in UNIDO_NARRATIVE]
-    assert not uncovered, listing(uncovered)
 
 
 def test_the_four_reports_are_checked(coverage):
