@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from accounts.history import HistoryAdmin
+from evalbase.lib.admin import TranscribedReadOnly
 from evalbase.lib.versioning import VersionedModelForm
 from evaluations.admin import evaluation_slug
 from findings.admin import InEvaluationChoiceField, excerpt
@@ -50,7 +51,7 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class ManagementResponseInline(admin.StackedInline):
+class ManagementResponseInline(TranscribedReadOnly, admin.StackedInline):
     model = ManagementResponse
     extra = 0
     max_num = 1
@@ -109,6 +110,10 @@ class RecommendationAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("owners")
+
+    def get_readonly_fields(self, request, obj=None):
+        # A transcribed recommendation says what its report says; its follow-up is EvalBase's own.
+        return services.TRANSCRIBED_FIELDS if obj is not None and obj.source_id else []
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -195,14 +200,14 @@ class RecommendationAdmin(HistoryAdmin):
                               messages.WARNING)
 
 
-class ActionInline(admin.StackedInline):
+class ActionInline(TranscribedReadOnly, admin.StackedInline):
     model = Action
     fields = ["description", "status", ("source", "source_section", "source_locator")]
     extra = 0
 
 
 @admin.register(ManagementResponse)
-class ManagementResponseAdmin(HistoryAdmin):
+class ManagementResponseAdmin(TranscribedReadOnly, HistoryAdmin):
     list_display = ["recommendation_label", "stance", "responder", "date"]
     list_filter = ["stance", "recommendation__evaluation"]
     search_fields = ["text", "recommendation__text"]
@@ -222,7 +227,7 @@ class ManagementResponseAdmin(HistoryAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(HistoryAdmin):
+class ActionAdmin(TranscribedReadOnly, HistoryAdmin):
     list_display = ["short_description", "status", "recommendation_label"]
     list_filter = ["status", "response__recommendation__evaluation"]
     search_fields = ["description"]

@@ -21,6 +21,10 @@ from findings.models import Recommendation
 from .workflow import FINAL_STATUSES, REOPENINGS, STATUS_TRANSITIONS, transition_refusal
 
 FOLLOW_UP_FIELDS = ["status", "due_date", "implementation_note"]
+# What a transcribed recommendation holds from its report; only the loader changes it (corrections go
+# through the report's YAML file). Its follow-up is EvalBase's own and stays editable.
+TRANSCRIBED_FIELDS = ["evaluation", "number", "text", "conclusion", "source", "source_section", "source_locator",
+                      "findings", "owners", "themes"]
 REOPEN_PERMISSION = "findings.reopen_recommendation"
 
 
@@ -49,6 +53,9 @@ def check_status_change(*, stored, status, user, reason="", restoring=False):
 
 def check_update(*, current, changes, user, reason="", restoring=False):
     """The rules `update_recommendation` and `restore_recommendation` apply, for forms to show early."""
+    if current.source_id and (fixed := [name for name in changes if name in TRANSCRIBED_FIELDS]):
+        raise ValidationError(f"This recommendation was transcribed from {current.source}: its "
+                              f"{', '.join(fixed)} change only through the report's YAML file.")
     if "status" in changes:
         check_status_change(stored=current.status, status=changes["status"], user=user, reason=reason,
                             restoring=restoring)
@@ -97,18 +104,22 @@ def transcribe_recommendation(*, evaluation, number, values, follow_up, m2m):
     if current is None:
         recommendation = Recommendation(evaluation=evaluation, number=number, **values, **follow_up)
         return create_recommendation(recommendation, m2m=m2m, reason="Loaded from the report"), "created"
-    written = _apply(current, values, m2m, user=None, reason="Loaded from the report")
+    written = _apply(current, values, m2m, user=None, reason="Loaded from the report", transcribing=True)
     return current, "updated" if written else "unchanged"
 
 
-def _apply(current, changes, m2m, *, user, reason, restoring=False):
-    """Write what differs from `current` under the rules; return whether anything was written."""
+def _apply(current, changes, m2m, *, user, reason, restoring=False, transcribing=False):
+    """Write what differs from `current` under the rules; return whether anything was written.
+
+    The report loader (`transcribing`) writes the transcribed fields the other paths may not.
+    """
     changed = {name: value for name, value in changes.items() if getattr(current, name) != value}
     related = {name: list(values) for name, values in (m2m or {}).items()
                if {r.pk for r in getattr(current, name).all()} != {r.pk for r in values}}
     if not changed and not related:
         return False
-    check_update(current=current, changes=changed, user=user, reason=reason, restoring=restoring)
+    check_update(current=current, changes={**changed, **related} if not transcribing else {}, user=user,
+                 reason=reason, restoring=restoring)
     for name, value in changed.items():
         setattr(current, name, value)
     current.full_clean()

@@ -11,7 +11,7 @@ from evaluations.models import Evaluation
 from findings.models import Action, Conclusion, Finding, ManagementResponse, Recommendation, ResponsibilityOwner
 from ratings.models import Rating
 
-from .builders import build_rating, make_project
+from .builders import build_rating, make_conclusion, make_evaluation, make_project
 
 pytestmark = pytest.mark.django_db
 
@@ -93,8 +93,10 @@ def test_admins_open_the_change_pages_with_their_inlines(client, admin):
     recommendation = Recommendation.objects.filter(response__actions__isnull=False).first()
     page = client.get(f"/admin/findings/recommendation/{recommendation.pk}/change/")
     assert page.status_code == 200 and "Management response" in page.content.decode()
-    conclusion = Conclusion.objects.select_related("evaluation").first()
-    assert f">{conclusion.evaluation.slug}: Conclusion {conclusion.number}</option>" in page.content.decode()
+    entered = make_recommendation(make_evaluation(slug="entered"), 1)
+    conclusion = make_conclusion(evaluation=entered.evaluation)
+    page = client.get(f"/admin/findings/recommendation/{entered.pk}/change/")
+    assert f">entered: Conclusion {conclusion.number}</option>" in page.content.decode()
 
     response = client.get(f"/admin/findings/managementresponse/{recommendation.response.pk}/change/")
     assert response.status_code == 200 and recommendation.response.actions.first().description[:30] in response.content.decode()

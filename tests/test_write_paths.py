@@ -4,14 +4,15 @@ before the change is refused instead of saving over it (issue 8, bugs 1 and 2)."
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 
 from findings.models import Recommendation
-from follow_up.services import transcribe_recommendation
+from follow_up.services import transcribe_recommendation, update_recommendation
 from ratings.models import Rating
 from ratings.services import transcribe_rating
 
-from .builders import admin_form_data, make_rating, make_recommendation
+from .builders import admin_form_data, cited, make_rating, make_recommendation
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,20 @@ def test_loading_a_report_keeps_the_follow_up_and_refuses_a_form_opened_before(a
                                                                                       "implementation_note": "x"})
     assert refused.status_code == 409
     assert Recommendation.objects.get(pk=recommendation.pk).status == "in_progress"
+
+
+def test_a_transcribed_recommendation_keeps_its_text_but_takes_follow_up(ada):
+    recommendation = make_recommendation(text="As printed.", **cited(section="Chapter 4"))
+    client = signed_in(ada)
+    url = f"/admin/findings/recommendation/{recommendation.pk}/change/"
+    page = client.get(url)
+    assert "text" not in page.context["adminform"].form.fields
+    assert admin_change(client, recommendation, status="in_progress", text="Reworded.").status_code == 302
+    recommendation.refresh_from_db()
+    assert (recommendation.text, recommendation.status) == ("As printed.", "in_progress")
+    from django.core.exceptions import ValidationError
+
+    from follow_up.services import update_recommendation
+    with pytest.raises(ValidationError, match="transcribed from"):
+        update_recommendation(recommendation, version=recommendation.version, changes={"text": "Reworded."},
+                              user=ada)
