@@ -133,9 +133,6 @@ def test_a_transcribed_recommendation_keeps_its_text_but_takes_follow_up(ada):
     assert admin_change(client, recommendation, status="in_progress", text="Reworded.").status_code == 302
     recommendation.refresh_from_db()
     assert (recommendation.text, recommendation.status) == ("As printed.", "in_progress")
-    from django.core.exceptions import ValidationError
-
-    from follow_up.services import update_recommendation
     with pytest.raises(ValidationError, match="transcribed from"):
         update_recommendation(recommendation, version=recommendation.version, changes={"text": "Reworded."},
                               user=ada)
