@@ -5,8 +5,9 @@ group may be several values joined by commas, e.g. "ongoing,not_stated"). The li
 evaluation are loaded once into a DataFrame, so the page runs a fixed number of queries.
 """
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 import pandas as pd
 from django.db.models import F
@@ -79,14 +80,17 @@ def tolerance(figure):
     """
     if figure.unit in (PublishedFigure.Unit.USD, PublishedFigure.Unit.CHF):
         if "million" in figure.printed_value:  # "$31.4 million": one unit of the last digit shown
-            decimals = len(figure.printed_value.split(".")[-1].split()[0]) if "." in figure.printed_value else 0
-            return Decimal(1_000_000).scaleb(-decimals)
+            return Decimal(1_000_000).scaleb(-_decimals(figure.printed_value))
         return Decimal(1)
     if figure.unit == PublishedFigure.Unit.COUNT:
         return Decimal(0)
-    printed = figure.printed_value.replace(",", ".")
-    decimals = len(printed.split(".")[-1].split()[0]) if "." in printed else 0
-    return Decimal(1).scaleb(-decimals)
+    return Decimal(1).scaleb(-_decimals(figure.printed_value.replace(",", ".")))
+
+
+def _decimals(printed):
+    """How many digits a printed figure shows after its decimal point: "$31.4 million" -> 1, "50." -> 0."""
+    match = re.search(r"\.(\d*)", printed)
+    return len(match.group(1)) if match else 0
 
 
 def _line_items(evaluation_ids):
@@ -113,13 +117,30 @@ def _in_group(lines, figure):
         return lines
     column = COLUMNS[figure.dimension]
     values = [v.strip() for v in figure.group.split(",")]
-    if column == "year":
-        values = [int(v) for v in values]
+    if column == "year":  # a group that is no year names no line
+        values = [int(v) for v in values if v.isdigit()]
     return lines[lines[column].isin(values)]
 
 
 def _sum(series):
     return sum(series, Decimal(0))
+
+
+def _share(part, lines, column):
+    """`part`'s share of `lines`' total in `column`, in percent; None when the total is nothing."""
+    total = _sum(lines[column])
+    if not total:
+        return None
+    return (_sum(part[column]) * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def _threshold(group):
+    """The amount a projects_over/projects_under figure compares with, written in its group."""
+    try:
+        threshold = Decimal(group.replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    return threshold if threshold.is_finite() else None
 
 
 def _portfolio_value(figure, lines):
@@ -136,20 +157,25 @@ def _portfolio_value(figure, lines):
     if measure == "expenditure_usd":
         return _sum(part["total_expenditure"]), "", None
     if measure == "allotment_pct":
-        total = _sum(lines["amount"])
-        return (_sum(part["amount"]) * 100 / total).quantize(Decimal("0.01"), ROUND_HALF_UP), "", None
+        return _share(part, lines, "amount"), "", None
     if measure == "expenditure_pct":
-        total = _sum(lines["total_expenditure"])
-        share = _sum(part["total_expenditure"]) * 100 / total
-        return share.quantize(Decimal("0.01"), ROUND_HALF_UP), "", None
+        return _share(part, lines, "total_expenditure"), "", None
     if measure == "average_project_usd":
         average = _sum(part["amount"]) / projects if projects else None
         return (average.quantize(Decimal("0.01"), ROUND_HALF_UP) if average is not None else None), "", None
     if measure == "countries":
         return Decimal(part["country"].dropna().nunique()), "", None
+    return _projects_by_size(figure, part, lines)
+
+
+def _projects_by_size(figure, part, lines):
+    """Projects larger or smaller than an amount (the figure's group) or than the average project."""
+    measure = figure.measure
     per_project = part.groupby("project_id")["amount"].apply(_sum)
     if measure in ("projects_over", "projects_under"):
-        threshold = Decimal(figure.group)
+        threshold = _threshold(figure.group)
+        if threshold is None:  # the group should hold the amount; without one nothing can be counted
+            return None, "", None
         if measure == "projects_over":
             return (Decimal(int((per_project > threshold).sum())), "allotment lines above",
                     Decimal(int((part["amount"] > threshold).sum())))
