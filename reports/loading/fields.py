@@ -1,8 +1,9 @@
 """The value types of the fixture format.
 
-Each checks a value as YAML read it and returns it as the loader stores it (text stripped, numbers
-as Decimal, dates as date), or raises Invalid with the reason; each describes itself for the
-reference part of fixtures/README.md. No database is touched here.
+Each has `check(value, where)`, which takes a value as YAML read it and returns it as the loader
+stores it (text stripped, numbers as Decimal, dates as date) or raises Invalid with the reason
+(`where` names the enclosing record, for the records nested in it), and `describe()`, its
+description in the reference part of fixtures/README.md. No database is touched here.
 """
 
 import re

@@ -49,7 +49,6 @@ class Record:
 
     name: str
     keys: tuple
-    help: str = ""
     label: tuple = ()
     matched_on: tuple = ()
     citation: str = NOT_CITED
@@ -63,9 +62,6 @@ class Record:
                 else "where in the report; left out: the citation of the record it belongs to")
         key = Key("source", Nested(self.source), required=self.citation == CITED, help=help)
         object.__setattr__(self, "keys", (*self.keys, key))
-
-    def key(self, name):
-        return next(key for key in self.keys if key.name == name)
 
     def where_in(self, parent_where, raw, index=None):
         """How a record is named in messages, `parent_where` being the file or the enclosing record.
