@@ -8,8 +8,9 @@ for ratings, whatever the number of figures or lines. Money is recomputed from t
 figure's currency (its unit) only.
 """
 
+import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db.models import Q
 
@@ -74,14 +75,26 @@ def tolerance(figure):
     """
     if figure.unit in MONEY_UNITS:
         if "million" in figure.printed_value:  # "$31.4 million": one unit of the last digit shown
-            decimals = len(figure.printed_value.split(".")[-1].split()[0]) if "." in figure.printed_value else 0
-            return Decimal(1_000_000).scaleb(-decimals)
+            return Decimal(1_000_000).scaleb(-_decimals(figure.printed_value))
         return Decimal(1)
     if figure.unit == PublishedFigure.Unit.COUNT:
         return Decimal(0)
-    printed = figure.printed_value.replace(",", ".")
-    decimals = len(printed.split(".")[-1].split()[0]) if "." in printed else 0
-    return Decimal(1).scaleb(-decimals)
+    return Decimal(1).scaleb(-_decimals(figure.printed_value.replace(",", ".")))
+
+
+def _decimals(printed):
+    """How many digits a printed figure shows after its decimal point: "$31.4 million" -> 1, "50." -> 0."""
+    match = re.search(r"\.(\d*)", printed)
+    return len(match.group(1)) if match else 0
+
+
+def _threshold(group):
+    """The amount a projects_over/projects_under figure compares with, written in its group; None if none."""
+    try:
+        threshold = Decimal(group.replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    return threshold if threshold.is_finite() else None
 
 
 def _rounded(value):
@@ -114,8 +127,9 @@ class _PortfolioSlices:
         for figure in figures:
             for key in (self._key(figure), self._key(figure, whole=True)):
                 expressions.update({f"{key}:{name}": sum_ for name, sum_ in line_sums(*self._slice(key)).items()})
-            if figure.measure in (Measure.PROJECTS_OVER, Measure.PROJECTS_UNDER):
-                expressions.update(self._sized(figure, Decimal(figure.group)))
+            threshold = _threshold(figure.group)  # without an amount in the group nothing can be counted
+            if figure.measure in (Measure.PROJECTS_OVER, Measure.PROJECTS_UNDER) and threshold is not None:
+                expressions.update(self._sized(figure, threshold))
         self.sums = Allotment.objects.aggregate(**expressions)
         relative = {}
         for figure in figures:
@@ -138,6 +152,8 @@ class _PortfolioSlices:
         condition = Q(project__programme__in=self.programmes.get(int(evaluation_id), []))
         if dimension:
             values = [value.strip() for value in group.split(",")]
+            if dimension == "year":  # a group that is no year names no line
+                values = [int(value) for value in values if value.isdigit()]
             condition &= Q(**{f"{DIMENSIONS[dimension].field}__in": values})
         return condition, currency
 
