@@ -123,10 +123,11 @@ class _PortfolioSlices:
         links = Programme.evaluations.through.objects.filter(evaluation__in={f.evaluation_id for f in figures})
         for evaluation_id, programme_id in links.values_list("evaluation_id", "programme_id"):
             self.programmes.setdefault(evaluation_id, []).append(programme_id)
-        expressions = {}
+        expressions, self.aliases = {}, {}
         for figure in figures:
             for key in (self._key(figure), self._key(figure, whole=True)):
-                expressions.update({f"{key}:{name}": sum_ for name, sum_ in line_sums(*self._slice(key)).items()})
+                alias = self.aliases.setdefault(key, f"s{len(self.aliases)}")  # SQL-safe names for the slices
+                expressions.update({f"{alias}_{name}": sum_ for name, sum_ in line_sums(*self._slice(key)).items()})
             threshold = _threshold(figure.group)  # without an amount in the group nothing can be counted
             if figure.measure in (Measure.PROJECTS_OVER, Measure.PROJECTS_UNDER) and threshold is not None:
                 expressions.update(self._sized(figure, threshold))
@@ -162,11 +163,11 @@ class _PortfolioSlices:
         over = figure.measure in (Measure.PROJECTS_OVER, Measure.PROJECTS_OVER_AVERAGE)
         condition, currency = self._slice(self._key(figure, whole=True))
         limit = {"over": bound} if over else {"under": bound}
-        return {f"{figure.pk}:sized": projects_sized(condition, currency, **limit),
-                f"{figure.pk}:lines_sized": lines_sized(condition, currency, **limit)}
+        return {f"f{figure.pk}_sized": projects_sized(condition, currency, **limit),
+                f"f{figure.pk}_lines_sized": lines_sized(condition, currency, **limit)}
 
     def get(self, figure, name, *, whole=False):
-        return self.sums[f"{self._key(figure, whole)}:{name}"]
+        return self.sums[f"{self.aliases[self._key(figure, whole)]}_{name}"]
 
     def average(self, figure):
         return _average(self.get(figure, "allotment", whole=True), self.get(figure, "projects", whole=True))
@@ -190,13 +191,13 @@ class _PortfolioSlices:
             return simple[measure](), "", None
         if measure == Measure.PROJECTS:
             return Decimal(get(figure, "projects")), "allotment lines", Decimal(get(figure, "allotments"))
-        if f"{figure.pk}:sized" not in self.sums:
+        if f"f{figure.pk}_sized" not in self.sums:
             return None, "", None
         labels = {Measure.PROJECTS_OVER: "allotment lines above", Measure.PROJECTS_UNDER: "allotment lines below",
                   Measure.PROJECTS_OVER_AVERAGE: "allotment lines above the average project",
                   Measure.PROJECTS_UNDER_AVERAGE: "allotment lines below the average project"}
-        return (Decimal(self.sums[f"{figure.pk}:sized"]), labels[measure],
-                Decimal(self.sums[f"{figure.pk}:lines_sized"]))
+        return (Decimal(self.sums[f"f{figure.pk}_sized"]), labels[measure],
+                Decimal(self.sums[f"f{figure.pk}_lines_sized"]))
 
 
 # -- rating figures ------------------------------------------------------------------------------
