@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.roles import add_user
 from evaluations.models import Evaluation
-from findings.models import Action, Conclusion, Finding, ManagementResponse, Recommendation, ResponsibilityOwner
+from findings.models import Action, Finding, ManagementResponse, Recommendation, ResponsibilityOwner
 from ratings.models import Rating
 
 from .builders import build_rating, make_conclusion, make_evaluation, make_project
