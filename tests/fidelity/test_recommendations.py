@@ -1,8 +1,13 @@
 """Recommendations per report, with responsibility owners and management responses."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 
 from findings.models import Finding, Lesson, ManagementResponse, QuantitativeEvidence, Recommendation
+
+from ..builders import read_csv
 
 pytestmark = pytest.mark.django_db
 
@@ -53,3 +58,57 @@ def test_peru_certification_evidence_with_units_and_base():
     assert {43, 96, 56, 86} <= {int(v) for v in values}
     peru = Finding.objects.filter(evaluation__slug="ilo-peru-forestry-2021", countries__iso2="PE")
     assert peru.filter(text__icontains="certif").exists()
+
+
+# -- the recommendation tracker (/recommendations/) on the four reports ------------------------------
+
+DONORS = [("unido-cnd-2010", n) for n in (3, 5, 6, 7, 8)]
+TRACKER_COLUMNS = ["evaluation", "number", "text", "owners", "management_response", "response_text", "status",
+                   "due_date", "source"]
+
+
+def listed(response):
+    return [(r.evaluation.slug, r.number) for r in response.context["recommendations"]]
+
+
+def test_the_tracker_lists_exactly_the_unido_recommendations_naming_donors(client):
+    response = client.get("/recommendations/", {"owner": "Donors"})
+    assert response.status_code == 200
+    assert listed(response) == DONORS
+
+
+def test_the_tracker_counts_the_owners_and_statuses_of_the_donors_recommendations(client):
+    response = client.get("/recommendations/", {"owner": "Donors"})
+    counts = response.context["counts"]
+    assert counts["owners"] == [{"name": "CBL Unit", "count": 5}, {"name": "Donors", "count": 5},
+                                {"name": "Partner Governments", "count": 3}, {"name": "UNIDO Management", "count": 3}]
+    assert counts["statuses"] == [{"name": "Open", "count": 5}]
+    assert "<dt>Partner Governments</dt><dd>3</dd>" in response.content.decode()
+
+
+def test_the_tracker_filters_on_the_four_reports(client):
+    assert len(listed(client.get("/recommendations/", {"evaluation": "seco-smac-2019"}))) == 3
+    assert listed(client.get("/recommendations/", {"stance": "partially_agrees"})) == [("seco-smac-2019", 1)]
+    assert len(listed(client.get("/recommendations/", {"stance": "none"}))) == 24 - 3
+    assert len(listed(client.get("/recommendations/", {"status": "open", "owner": "ILO"}))) == 8
+    assert listed(client.get("/recommendations/", {"status": "implemented"})) == []
+
+
+def test_the_tracker_exports_the_donors_recommendations(client):
+    rows = read_csv(client.get("/recommendations/", {"owner": "Donors", "format": "csv"}))
+    assert list(rows[0]) == TRACKER_COLUMNS
+    assert [(r["evaluation"], int(r["number"])) for r in rows] == DONORS
+    assert all("Donors" in r["owners"].split("; ") for r in rows)
+    response = client.get("/recommendations/", {"owner": "Donors", "status": "open", "format": "xlsx"})
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    data, about = list(workbook["data"].values), list(workbook["about"].values)
+    assert [(row[0], row[1]) for row in data[1:]] == DONORS
+    assert ("rows", 5) in [tuple(row[:2]) for row in about]
+
+
+def test_the_recommendations_csv_holds_every_transcribed_recommendation(client):
+    rows = read_csv(client.get("/recommendations/", {"format": "csv"}))
+    assert len(rows) == 13 + 3 + 8
+    seco = [r for r in rows if r["evaluation"] == "seco-smac-2019"]
+    assert [r["management_response"] for r in seco] == ["Partially agrees", "Agrees", "Agrees"]
+    assert "Donors" in next(r for r in rows if r["evaluation"] == "unido-cnd-2010" and r["number"] == "3")["owners"]
