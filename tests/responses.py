@@ -1,7 +1,10 @@
-"""Reading what a page sends: the cells of its tables and the figures of its charts."""
+"""Reading what a page sends: the cells of its tables, the figures of its charts, its XLSX exports."""
 
+import io
 import json
 from html.parser import HTMLParser
+
+from openpyxl import load_workbook
 
 
 class _Tables(HTMLParser):
@@ -54,3 +57,9 @@ def chart_json(response, chart_id):
     start = html.index(f'<script id="{chart_id}" type="application/json">')
     start = html.index(">", start) + 1
     return json.loads(html[start:html.index("</script>", start)])
+
+
+def read_xlsx(response):
+    """A (streamed) XLSX download: the rows of its data sheet (header first) and of its about sheet, as tuples."""
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    return list(workbook["data"].values), list(workbook["about"].values)

@@ -1,12 +1,10 @@
 """The findings search (/findings/): full-text search, filters, pages and exports."""
 
-import io
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from openpyxl import load_workbook
 
 from evaluations.models import Participation
 from findings.filters import EvidenceFilter
@@ -26,6 +24,7 @@ from .builders import (
     make_theme,
     read_csv,
 )
+from .responses import read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -193,11 +192,10 @@ def test_csv_export_has_the_stable_columns_and_exactly_the_filtered_rows(client,
 def test_xlsx_export_lists_the_filters_on_its_about_sheet(client, searched):
     params = {"criterion": "efficiency", "evaluation": "search-forestry"}
     response = client.get("/findings/", params | {"format": "xlsx"})
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    data = list(workbook["data"].values)
+    data, about = read_xlsx(response)
     assert list(data[0]) == COLUMNS
     assert len(data) - 1 == len(search(**params)) == 3
-    about = [tuple(row[:2]) for row in workbook["about"].values]
+    about = [row[:2] for row in about]
     assert ("criterion", "efficiency") in about and ("evaluation", "search-forestry") in about
 
 

@@ -1,14 +1,12 @@
 """Due dates whose changes are kept (slips) and the overdue list (/recommendations/overdue/)."""
 
 import datetime
-import io
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from accounts.roles import add_user
 from findings.models import Recommendation
@@ -17,6 +15,7 @@ from follow_up.services import update_recommendation
 
 from .builders import make_evaluation, make_owner, make_recommendation, read_csv
 from .conftest import PASSWORD
+from .responses import read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +153,7 @@ def test_the_overdue_list_exports_as_csv_and_xlsx(client, overdue):
     ]
     response = client.get("/recommendations/overdue/", {"format": "xlsx"})
     assert response["Content-Disposition"].startswith('attachment; filename="overdue-recommendations.xlsx"')
-    data = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["data"].values)
+    data, _ = read_xlsx(response)
     assert [(row[0], row[6], row[7]) for row in data[1:] if row[1] == "follow-up-check"] == [
         (DONORS, 30, 0), (DONORS, 10, 2), (UNIT, 10, 2), ("No owner named", 1, 0)]
     assert len(data) - 1 == len(rows)

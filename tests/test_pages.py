@@ -3,10 +3,10 @@
 import io
 from decimal import Decimal
 
-import openpyxl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from openpyxl import load_workbook
 
 from .builders import (
     cited,
@@ -219,7 +219,7 @@ def test_table_pages_export_csv_and_xlsx(client, world, url, first_column):
     assert list(csv_rows[0])[0] == first_column
     assert any("pages-check" in row.values() for row in csv_rows)
     response = client.get(f"{url}{separator}format=xlsx")
-    workbook = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     assert workbook.sheetnames == ["data", "about"]
     assert workbook["data"].max_row == len(csv_rows) + 1
 

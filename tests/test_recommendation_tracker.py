@@ -1,19 +1,18 @@
 """The recommendations tracker (/recommendations/): filters, counts and exports of the filtered rows."""
 
 import datetime
-import io
 import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from openpyxl import load_workbook
 
 from findings.models import Recommendation
 from follow_up.selectors import recommendation_counts
 
 from .builders import make_evaluation, make_owner, make_recommendation, make_response, read_csv
+from .responses import read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +23,6 @@ IMPLEMENTED = Recommendation.Status.IMPLEMENTED
 
 def listed(response):
     return [(r.evaluation.slug, r.number) for r in response.context["recommendations"]]
-
-
-def read_xlsx(response):
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    return list(workbook["data"].values), list(workbook["about"].values)
 
 
 def days_from_today(days):

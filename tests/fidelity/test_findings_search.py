@@ -1,16 +1,15 @@
 """The findings search over the four reports: the Peru certification evidence, and every filter's
 results as the reports' own records count them."""
 
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from findings.filters import EvidenceFilter
 from findings.models import Finding, Lesson, Recommendation
 from findings.selectors import search_evidence
 
 from ..builders import read_csv
+from ..responses import read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +99,7 @@ def test_the_peru_csv_export(client):
 
 def test_the_efficiency_xlsx_export(client):
     response = client.get("/findings/", {"criterion": "efficiency", "format": "xlsx"})
-    data = list(load_workbook(io.BytesIO(b"".join(response.streaming_content)))["data"].values)
+    data, _ = read_xlsx(response)
     assert len(data) - 1 == len(search(criterion="efficiency"))
 
 

@@ -1,13 +1,12 @@
 """Recommendations per report, with responsibility owners and management responses."""
 
-import io
 
 import pytest
-from openpyxl import load_workbook
 
 from findings.models import Finding, Lesson, ManagementResponse, QuantitativeEvidence, Recommendation
 
 from ..builders import read_csv
+from ..responses import read_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -100,8 +99,7 @@ def test_the_tracker_exports_the_donors_recommendations(client):
     assert [(r["evaluation"], int(r["number"])) for r in rows] == DONORS
     assert all("Donors" in r["owners"].split("; ") for r in rows)
     response = client.get("/recommendations/", {"owner": "Donors", "status": "open", "format": "xlsx"})
-    workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
-    data, about = list(workbook["data"].values), list(workbook["about"].values)
+    data, about = read_xlsx(response)
     assert [(row[0], row[1]) for row in data[1:]] == DONORS
     assert ("rows", 5) in [tuple(row[:2]) for row in about]
 
