@@ -10,9 +10,8 @@ from evalbase.lib.scales import normalise
 from projects.models import Allotment, Project
 from projects.numbers import display_project_number, normalise_project_number
 from ratings.models import Rating
-from reference.models import RatingScale
 
-from .builders import build_rating, make_allotment, make_project
+from .builders import build_rating, make_allotment, make_project, make_scale
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +89,9 @@ def test_scales_normalise_to_0_100_with_100_best():
 
 
 def test_a_not_assessed_code_inside_the_range_is_refused():
-    with pytest.raises(IntegrityError), transaction.atomic():
-        RatingScale.objects.create(code="bad", name="bad", minimum=1, maximum=4, best_is_high=True,
-                                   not_assessed_value=2)
+    with pytest.raises(IntegrityError, match="scale_not_assessed_code_outside_range"), transaction.atomic():
+        make_scale(minimum=1, maximum=4, not_assessed_value=2)
+    make_scale(minimum=1, maximum=4, not_assessed_value=0)
 
 
 def test_a_rating_subject_must_match_its_kind():

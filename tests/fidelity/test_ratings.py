@@ -42,8 +42,8 @@ def test_table_8_published_and_assessed_only_averages(criterion):
 
 
 def test_not_assessed_is_not_zero_on_the_normalised_scale():
-    india_impact = Rating.objects.get(evaluation__slug="unido-cnd-2010", criterion__code="impact", country__iso2="IN")
-    colombia_impact = Rating.objects.get(evaluation__slug="unido-cnd-2010", criterion__code="impact", country__iso2="CO")
+    impact = Rating.objects.filter(evaluation__slug="unido-cnd-2010", criterion__code="impact")
+    india_impact, colombia_impact = impact.get(country__iso2="IN"), impact.get(country__iso2="CO")
     assert india_impact.normalised_value == Decimal("66.7")
     assert colombia_impact.display_value == "not assessed" and colombia_impact.normalised_value is None
 
