@@ -8,6 +8,16 @@ from django.urls import reverse
 from reference.models import Cited, Country, Organisation
 
 
+class EvaluationQuerySet(models.QuerySet):
+    def involving(self, organisation):
+        """Evaluations the organisation (or one of its units, as UNIDO's Evaluation Group is UNIDO's)
+        commissioned or took part in, in any role: what "its evidence" means on every page."""
+        return self.filter(
+            Q(commissioner=organisation) | Q(commissioner__parent=organisation)
+            | Q(participations__organisation=organisation) | Q(participations__organisation__parent=organisation)
+        ).distinct()
+
+
 class Evaluation(Cited):
     class Kind(models.TextChoices):
         THEMATIC = "thematic_evaluation", "Thematic evaluation"
@@ -34,6 +44,8 @@ class Evaluation(Cited):
     scope_note = models.TextField(blank=True)
     cost = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     cost_currency = models.CharField(max_length=3, blank=True)
+
+    objects = EvaluationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "title"]

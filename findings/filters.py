@@ -1,7 +1,6 @@
 """Filters for the findings search."""
 
 import django_filters
-from django.db.models import Q
 
 from evalbase.lib.filtering import choose, pick
 from evaluations.models import Evaluation
@@ -36,6 +35,7 @@ class EvidenceFilter(django_filters.FilterSet):
                   method="filter_related")
     country = pick(Country.objects.all(), "iso2", "Country", "No country has the ISO code “%(value)s”.",
                     method="filter_related")
+    untagged = choose([("yes", "Yes: findings tagged with no criterion")], "No criterion tag", method="filter_untagged")
     evidence_kind = choose(EvidenceKind.choices, "Evidence kind", method="filter_related")
     type = choose([(kind, model._meta.verbose_name.capitalize()) for kind, model in RESULT_TYPES.items()],
                    "Result type", method="filter_type")
@@ -45,13 +45,14 @@ class EvidenceFilter(django_filters.FilterSet):
         fields = []
 
     def filter_organisation(self, queryset, name, value):
-        # The organisation (or one of its units, as UNIDO's Evaluation Group is UNIDO's) commissioned
-        # the evaluation or took part in it in any role.
-        evaluations = Evaluation.objects.filter(
-            Q(commissioner=value) | Q(commissioner__parent=value)
-            | Q(participations__organisation=value) | Q(participations__organisation__parent=value)
-        )
-        return queryset.filter(evaluation__in=evaluations.values("pk"))
+        return queryset.filter(evaluation__in=Evaluation.objects.involving(value).values("pk"))
+
+    def filter_untagged(self, queryset, name, value):
+        # Only findings carry criterion tags of their own (a lesson's are its own list, a
+        # recommendation's come from its findings): the evidence map's "untagged" row counts findings.
+        if queryset.model is not Finding:
+            return queryset.none()
+        return queryset.filter(criteria__isnull=True)
 
     def filter_related(self, queryset, name, value):
         path = EVIDENCE_PATHS[queryset.model][name]

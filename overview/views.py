@@ -113,7 +113,8 @@ def evidence_map_page(request):
     grid = evidence_map(by=by)
     if wants_export(request):
         return export_response(request, f"evidence-map-by-{by}", EVIDENCE_MAP_EXPORT_COLUMNS, (
-            [row["criterion"].code, column.slug, cell.findings, cell.ratings, cell.assessed,
+            [row["criterion"].code if row["criterion"] else "untagged", column.slug, cell.findings, cell.ratings,
+             cell.assessed,
              "" if cell.average is None else cell.average]
             for row in grid["rows"] for column, cell in zip(grid["columns"], row["cells"])
         ))

@@ -22,6 +22,7 @@ from findings.models import (
     ResponsibilityOwner,
 )
 from projects.models import Allotment, Programme, Project
+from projects.services import refresh_totals
 from ratings.models import Rating
 from reference.models import Country, Criterion, Organisation, RatingScale, Region, ScaleLevel, SourceDocument, Theme
 
@@ -125,6 +126,7 @@ def make_project(*, lines=1, amount="1000", expenditure="500", status="closed", 
     for i in range(lines):
         make_allotment(project=project, amount=amount, expenditure=expenditure, status=status, currency=currency,
                        number=f"{project.number}L{i}")
+    project.refresh_from_db()  # its stored totals
     return project
 
 
@@ -138,7 +140,9 @@ def make_allotment(**kwargs):
     kwargs.setdefault("status", "closed")
     kwargs["amount"] = Decimal(kwargs.get("amount", "1000"))
     kwargs["expenditure"] = Decimal(kwargs.get("expenditure", "500"))
-    return Allotment.objects.create(**kwargs)
+    allotment = Allotment.objects.create(**kwargs)
+    refresh_totals([allotment.project_id])  # as every write of lines does
+    return allotment
 
 
 def build_rating(**kwargs):

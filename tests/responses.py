@@ -63,3 +63,8 @@ def read_xlsx(response):
     """A (streamed) XLSX download: the rows of its data sheet (header first) and of its about sheet, as tuples."""
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     return list(workbook["data"].values), list(workbook["about"].values)
+
+
+def usd(totals):
+    """The US dollar row of a portfolio page's totals per currency."""
+    return next(row for row in totals["by_currency"] if row["currency"] == "USD")

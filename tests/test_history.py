@@ -130,5 +130,6 @@ def test_a_finding_page_shows_who_changed_it(client, sam):
     finding._history_user = sam
     finding.title = "A sharper title"
     finding.save()
+    client.force_login(sam)
     page = client.get(f"/findings/{finding.pk}/").content.decode()
     assert "sam" in page and "A sharper title" in page and "title:" in page

@@ -63,6 +63,7 @@ def test_slips_are_shown_on_the_recommendation_page_and_the_tracker(client, ada)
     follow_up(recommendation, ada, due_date=datetime.date(2027, 5, 31))
     today = timezone.localdate().isoformat()
 
+    client.force_login(ada)  # names are shown to signed-in readers only
     page = " ".join(client.get(recommendation.get_absolute_url()).content.decode().split())
     assert "Due date moved later 2 times, changed 3 times:" in page
     assert f"<li>2027-01-31 → 2027-03-31 (ada, {today}) <span class=\"badge mismatch\">slipped</span></li>" in page

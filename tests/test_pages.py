@@ -47,9 +47,9 @@ def test_summary_csv_has_the_stable_columns_and_a_total_row(client, portfolio):
     response = client.get("/portfolio/summary/", {"by": "region", "programme": "pages-programme", "format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = read_csv(response)
-    assert list(rows[0]) == ["group", "projects", "allotments", "allotment_usd", "expenditure_usd",
-                             "allotment_pct", "average_project_usd"]
-    assert [(r["group"], r["projects"], r["allotments"], r["allotment_usd"]) for r in rows] == [
+    assert list(rows[0]) == ["group", "currency", "projects", "allotments", "allotment", "expenditure",
+                             "allotment_pct", "average_project", "execution_pct"]
+    assert [(r["group"], r["projects"], r["allotments"], r["allotment"]) for r in rows] == [
         ("Africa", "2", "3", "600000.00"), ("Asia", "1", "1", "1000000.00"), ("Total", "3", "4", "1600000.00")]
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def cell(grid, criterion, column_slug):
-    row = next(r for r in grid["rows"] if r["criterion"].code == criterion)
+    row = next(r for r in grid["rows"] if r["criterion"] and r["criterion"].code == criterion)
     return row["cells"][[c.slug for c in grid["columns"]].index(column_slug)]
 
 
@@ -26,7 +26,7 @@ def test_a_theme_cell_counts_what_a_direct_query_counts():
 def test_every_cell_matches_the_orm_for_every_column_kind():
     for by, lookup in [("theme", "themes__slug"), ("evaluation", "evaluation__slug")]:
         grid = evidence_map(by=by)
-        for row in grid["rows"]:
+        for row in grid["rows"][:-1]:  # the last row holds the untagged findings
             for column, found in zip(grid["columns"], row["cells"]):
                 direct = Finding.objects.filter(criteria=row["criterion"], **{lookup: column.slug}).distinct()
                 assert found.findings == direct.count(), (by, row["criterion"].code, column.slug)
@@ -52,7 +52,7 @@ def test_unido_and_seco_rating_counts_and_averages():
 
 
 def test_unidos_design_criterion_comes_after_the_oecd_dac_ones():
-    codes = [row["criterion"].code for row in evidence_map(by="evaluation")["rows"]]
+    codes = [row["criterion"].code for row in evidence_map(by="evaluation")["rows"][:-1]]
     assert codes[:6] == ["relevance", "coherence", "effectiveness", "efficiency", "impact", "sustainability"]
     assert "design" in codes[6:]
 
