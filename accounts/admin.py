@@ -85,6 +85,14 @@ class EvalBaseUserAdmin(GrantLimitedAdmin, UserAdmin):
             readonly += SUPERUSER_ONLY_FIELDS
         return readonly
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # No password reset button for a superuser shown to someone who may not reset it.
+            return [(name, {**options, "fields": [f for f in options["fields"] if f != "password"]})
+                    for name, options in fieldsets]
+        return fieldsets
+
     def has_change_permission(self, request, obj=None):
         # Covers the password page too, which asks for the change permission on the user.
         if obj is not None and obj.is_superuser and not request.user.is_superuser:

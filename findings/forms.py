@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 
+from evalbase.lib.scales import plain
 from evaluations.models import Evaluation
 from reference.models import Country, Criterion, Theme
 
@@ -122,6 +123,19 @@ class FindingForm(EditForm):
         return tags
 
 
+class EvidenceForm(forms.ModelForm):
+    class Meta:
+        model = QuantitativeEvidence
+        fields = ["indicator", "value", "unit", "base", "base_value"]
+        labels = {"base": "Base", "base_value": "Base value"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("value", "base_value"):  # as printed: 43, not 43.0000
+            if self.initial.get(name) is not None:
+                self.initial[name] = plain(self.initial[name])
+
+
 class BaseEvidenceFormSet(forms.BaseInlineFormSet):
     def records(self):
         """The evidence the finding should hold, each as the person left it; deleted and blank rows left out."""
@@ -130,11 +144,8 @@ class BaseEvidenceFormSet(forms.BaseInlineFormSet):
 
 
 EvidenceFormSet = forms.inlineformset_factory(
-    Finding, QuantitativeEvidence, formset=BaseEvidenceFormSet,
-    fields=["indicator", "value", "unit", "base", "base_value"], extra=2, can_delete=True,
-    max_num=50, validate_max=True,
-    labels={"base": "Base (what the value counts)", "base_value": "Base value"},
-)
+    Finding, QuantitativeEvidence, form=EvidenceForm, formset=BaseEvidenceFormSet, extra=2, can_delete=True,
+    max_num=50, validate_max=True)
 
 
 class LessonForm(EditForm):
