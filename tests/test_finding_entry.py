@@ -283,3 +283,11 @@ def test_an_evaluator_cannot_write_through_the_pages(eve):
     assert client.post(f"/findings/{finding.pk}/delete/").status_code == 403
     finding.refresh_from_db()
     assert finding.title == "Kept"
+
+
+def test_the_finding_page_shows_evidence_as_printed(client):
+    finding = make_finding()
+    make_evidence(finding=finding, value=Decimal("40"), unit="%", base="carpenters", base_value=Decimal("50"))
+    page = client.get(f"/findings/{finding.pk}/").content.decode()
+    assert '<td class="num">40 %</td><td>50 carpenters</td>' in page and "4E+1" not in page
+    assert "entered in EvalBase, not transcribed from a report" in page
