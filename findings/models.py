@@ -41,6 +41,9 @@ class Finding(Cited):
     themes = models.ManyToManyField(Theme, blank=True, related_name="findings")
     countries = models.ManyToManyField(Country, blank=True, related_name="findings")
     evidence_kind = models.CharField(max_length=20, choices=EvidenceKind.choices)
+    # Raised by one on every save (django-concurrency), also when only its tags or evidence change:
+    # a form loaded before someone else's save is refused (findings.services).
+    version = AutoIncVersionField(help_text="Raised by one on every save.")
     history = HistoricalRecords()
 
     class Meta:
@@ -97,6 +100,7 @@ class Lesson(Cited):
     text = models.TextField()
     criteria = models.ManyToManyField(Criterion, blank=True, related_name="lessons")
     themes = models.ManyToManyField(Theme, blank=True, related_name="lessons")
+    version = AutoIncVersionField(help_text="Raised by one on every save.")
     history = HistoricalRecords()
 
     class Meta:
