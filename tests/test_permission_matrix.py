@@ -17,7 +17,7 @@ MATRIX = [
     ("/ratings/{rating}/edit/", LOGIN, FORBIDDEN, OK, OK),
     ("/ratings/{rating}/delete/", LOGIN, FORBIDDEN, OK, OK),
     ("/portfolio/import/", LOGIN, FORBIDDEN, OK, OK),
-    ("/portfolio/import/ratings/", LOGIN, FORBIDDEN, OK, OK),
+    ("/ratings/import/", LOGIN, FORBIDDEN, OK, OK),
     ("/recommendations/{recommendation}/follow-up/", LOGIN, FORBIDDEN, FORBIDDEN, OK),
     ("/admin/", ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),
     ("/admin/findings/recommendation/add/", ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, OK),
