@@ -236,10 +236,17 @@ class PortfolioImport(Importer):
         return line, assign(line, updates, created=created)
 
     def write(self, plan, *, reason, user):
+        """New projects, then new lines, in bulk; changed ones one by one."""
+        self.create_all(Project, [(first_row, project) for project, state, first_row, _ in plan if state == "created"],
+                        reason=reason, user=user)
+        new_lines = []
         for project, state, first_row, line_plan in plan:
-            if state != "unchanged":
+            if state == "updated":
                 self.save(project, first_row, reason=reason, user=user)
             for number, line, line_state in line_plan:
-                if line_state != "unchanged":
-                    line.project = project
+                line.project = project  # now that a new project has its id
+                if line_state == "created":
+                    new_lines.append((number, line))
+                elif line_state == "updated":
                     self.save(line, number, reason=reason, user=user)
+        self.create_all(Allotment, new_lines, reason=reason, user=user)

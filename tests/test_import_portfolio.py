@@ -11,7 +11,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.shortcuts import resolve_url
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -214,18 +214,19 @@ def test_a_line_added_to_an_imported_project_updates_its_status_and_start_year()
 
 
 def test_a_database_refusal_while_writing_names_its_row_and_rolls_everything_back(monkeypatch):
-    save = Allotment.save
+    write = PortfolioImport.write
 
-    def refuse_one(line, *args, **kwargs):
-        if line.number == "XXNAM24003":
-            raise IntegrityError("CHECK constraint failed: allotment_not_negative")
-        return save(line, *args, **kwargs)
+    def after_another_import(self, plan, **kwargs):  # which wrote one of these lines after they were checked
+        make_allotment(project=make_project(number="XXMEANWHILE", lines=0), number="XXNAM24003")
+        return write(self, plan, **kwargs)
 
-    monkeypatch.setattr(Allotment, "save", refuse_one)
+    monkeypatch.setattr(PortfolioImport, "write", after_another_import)
     report = run(clean_portfolio())
     assert not report.committed and stored() == (0, 0)
-    assert problems(report) == [(5, "", "The database refused this row: CHECK constraint failed: "
-                                 "allotment_not_negative.")]
+    assert not Project.objects.filter(number="XXMEANWHILE").exists()
+    [(number, column, reason)] = problems(report)
+    assert (number, column) == (5, "") and reason.startswith("The database refused this row:")
+    assert "number" in reason  # the unique line number, in the database's own words
 
 
 def test_a_dry_run_counts_and_writes_nothing():
