@@ -23,9 +23,8 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")  # secrets.token_urlsafe(32)
 def keep(content):
     """Store `content` (bytes) and return its token; delete abandoned uploads first."""
     discard_abandoned()
-    token = secrets.token_urlsafe(32)
-    default_storage.save(_name(token), ContentFile(content))
-    return token
+    name = default_storage.save(_name(secrets.token_urlsafe(32)), ContentFile(content))
+    return name.rpartition("/")[2]  # as stored: a storage may change a name it already holds
 
 
 def load(token):

@@ -120,10 +120,10 @@ class _Parts:
         self.tags += chunk.count(b"<")
         if self.unpacked > MAX_UNPACKED_BYTES:
             raise Unreadable(f"The workbook unpacks to more than {MAX_UNPACKED_BYTES // 1024 // 1024} MB, which "
-                              "is too large; split it into smaller files.")
+                             "is too large; split it into smaller files.")
         if self.tags > MAX_TAGS:
             raise Unreadable(f"The workbook holds more than about {MAX_TAGS // 5:,} cells, which is too many; "
-                              "split it into smaller files.")
+                             "split it into smaller files.")
 
 
 def _set_element_handlers(parser, handler, chunk):
@@ -135,7 +135,7 @@ def _set_element_handlers(parser, handler, chunk):
         parser.StartElementHandler, parser.EndElementHandler = handler.start, handler.end
 
 
-_PREFIXED_ROOT = re.compile(rb"(?:\s|<\?[^>]*\?>|<!--.*?-->)*<[\w.-]+:", re.DOTALL)
+_PREFIXED_ROOT = re.compile(rb"(?:\xef\xbb\xbf)?(?:\s|<\?[^>]*\?>|<!--.*?-->)*<[\w.-]+:", re.DOTALL)
 
 
 def _refuse_doctype(*args):
@@ -146,7 +146,20 @@ def _target(folder, target):
     return target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
 
 
-class _Relations:
+class _Part:
+    """What a part's handler is told: elements as they start and end, and text."""
+
+    def start(self, name, attributes):
+        pass
+
+    def end(self, name):
+        pass
+
+    def text(self, data):
+        pass
+
+
+class _Relations(_Part):
     def __init__(self):
         self.by_id, self.types, self.targets = {}, {}, {}
 
@@ -156,14 +169,8 @@ class _Relations:
             self.by_id[rid], self.types[rid] = target, kind
             self.targets.setdefault(kind, []).append(target)
 
-    def end(self, name):
-        pass
 
-    def text(self, data):
-        pass
-
-
-class _Workbook(_Relations):
+class _Workbook(_Part):
     def __init__(self):
         self.sheets, self.date1904 = [], False
 
@@ -174,7 +181,7 @@ class _Workbook(_Relations):
             self.date1904 = attributes.get("date1904", "").lower() in ("1", "true")
 
 
-class _DateStyles(_Relations):
+class _DateStyles(_Part):
     """Which cell styles show a number as a date: those whose number format is a date format."""
 
     def __init__(self):
@@ -195,7 +202,7 @@ class _DateStyles(_Relations):
             raise _Done
 
 
-class _Text:
+class _Text(_Part):
     """The text of `<t>` (and `<v>`) elements, phonetic runs left out, at most MAX_CELL_CHARACTERS a cell."""
 
     def __init__(self):
