@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run test install migrate load check-migrations browser-deps clean
+.PHONY: run test install migrate load check-migrations check-code browser-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,11 +30,21 @@ run: load
 check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
+# The code's shape: lint, the layer contract (pyproject.toml), no block worse than radon grade C,
+# no module over 400 lines outside migrations and tests.
+APPS := evalbase accounts reference evaluations projects findings ratings follow_up reports overview demo
+check-code: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	@worse=$$($(BIN)/radon cc -n D $(APPS)); if [ -n "$$worse" ]; then echo "Blocks worse than grade C:"; echo "$$worse"; exit 1; fi
+	@long=$$(find $(APPS) -name '*.py' -not -path '*/migrations/*' | xargs wc -l | awk '$$2 != "total" && $$1 > 400'); \
+		if [ -n "$$long" ]; then echo "Modules over 400 lines:"; echo "$$long"; exit 1; fi
+
 # Browser tests drive Debian's chromium through Playwright (never `playwright install`).
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
 
-test: install check-migrations browser-deps
+test: install check-migrations check-code browser-deps
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m pytest
 

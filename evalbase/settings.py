@@ -134,6 +134,12 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "evalbase.lib.staticfinders.PlotlyFinder",
 ]
+# Uploads waiting between an import's preview and its confirmation (evalbase/lib/pending.py); never
+# served. Every worker and host must share it: a shared volume, or another storage backend.
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# Only the app reads what it stores there: nobody else on the host.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Compressed, hash-named files with far-future cache headers (plotly.min.js is 4.8 MB).

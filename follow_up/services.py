@@ -45,7 +45,8 @@ def check_status_change(*, stored, status, user, reason="", restoring=False):
         return
     if status in REOPENINGS[stored]:
         if not reason.strip():
-            raise ValidationError({"status": (f"Reopening a recommendation marked “{Recommendation.Status(stored).label}” "
+            label = Recommendation.Status(stored).label
+            raise ValidationError({"status": (f"Reopening a recommendation marked “{label}” "
                                               "needs a reason, which is kept in its history.")})
     elif status not in STATUS_TRANSITIONS[stored]:
         raise ValidationError({"status": transition_refusal(stored, status)})

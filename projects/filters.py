@@ -24,7 +24,8 @@ class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Number or title", method="filter_text")
     organisation = django_filters.ModelChoiceFilter(
         label="Organisation",
-        queryset=Organisation.objects.filter(Q(programmes__isnull=False) | Q(units__programmes__isnull=False)).distinct(),
+        queryset=Organisation.objects.filter(Q(programmes__isnull=False) | Q(units__programmes__isnull=False))
+        .distinct(),
         to_field_name="slug", method="filter_organisation",
     )
     programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), to_field_name="slug")

@@ -43,7 +43,8 @@ class _Sqlite:
     def restore(self):
         with gzip.open(DATA / "main-1a9ce46.sqlite.sql.gz", "rt") as dump, sqlite3.connect(self.path) as db:
             # The CHECK constraints on project numbers use REGEXP, which Django provides on its connections.
-            db.create_function("REGEXP", 2, lambda pattern, value: value is not None and bool(re.search(pattern, value)))
+            db.create_function("REGEXP", 2, lambda pattern, value: value is not None
+                               and bool(re.search(pattern, value)))
             db.executescript(dump.read())
 
     def counts(self):
@@ -127,5 +128,6 @@ def test_the_stored_totals_and_versions_are_filled_in(old_database):
     _manage(old_database.url, "migrate", "--noinput")
     checks = ("from projects.models import Project; from ratings.models import Rating;"
               "p = Project.objects.get(number='USGLO04116');"
-              "print(p.currency, p.allotment_total, p.allotment_count, min(Rating.objects.values_list('version', flat=True)))")
+              "print(p.currency, p.allotment_total, p.allotment_count,"
+              " min(Rating.objects.values_list('version', flat=True)))")
     assert _manage(old_database.url, "shell", "--no-imports", "-c", checks).split() == ["USD", "2708700.00", "2", "1"]

@@ -73,10 +73,16 @@ PAGES = {
     "portfolio/import/": ("/portfolio/import/", STAFF, STAFF_PRIVATE),
     "portfolio/import/confirm/": ("POST /portfolio/import/confirm/", (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN),
                                   (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, NO_ROLE)),
-    "portfolio/import/ratings/": ("/portfolio/import/ratings/", STAFF, STAFF_PRIVATE),
-    "portfolio/import/ratings/confirm/": ("POST /portfolio/import/ratings/confirm/",
-                                          (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN),
-                                          (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, NO_ROLE)),
+    # The ratings import's old addresses send everyone to the new ones (308: a POST keeps its file).
+    "portfolio/import/ratings/": ("/portfolio/import/ratings/", (REDIRECT,) * 5, (LOGIN, REDIRECT, REDIRECT, REDIRECT,
+                                                                                  NO_ROLE)),
+    "portfolio/import/ratings/confirm/": ("POST /portfolio/import/ratings/confirm/", (REDIRECT,) * 5,
+                                          (LOGIN, REDIRECT, REDIRECT, REDIRECT, NO_ROLE)),
+    "ratings/import/": ("/ratings/import/", STAFF, STAFF_PRIVATE),
+    "ratings/import/confirm/": ("POST /ratings/import/confirm/", (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN),
+                                (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, NO_ROLE)),
+    "ratings/import/template.<str:extension>": ("/ratings/import/template.csv", (LOGIN, OK, OK, OK, OK),
+                                                (LOGIN, OK, OK, OK, NO_ROLE)),
     "portfolio/import/template.<str:extension>": ("/portfolio/import/template.csv", (LOGIN, OK, OK, OK, OK),
                                                   WITH_A_ROLE),
     "ratings/": ("/ratings/", EVERYONE, WITH_A_ROLE),
@@ -232,7 +238,7 @@ def admin_model_pages():
 def outcome(client, address):
     method, _, url = address.rpartition(" ")
     response = client.post(url) if method == "POST" else client.get(url)
-    if response.status_code in (301, 302):
+    if response.status_code in (301, 302, 308):
         where = response["Location"]
         return LOGIN if where.startswith("/accounts/login/") else (
             ADMIN_LOGIN if where.startswith("/admin/login/") else REDIRECT)

@@ -1,8 +1,10 @@
 """Import projects and their allotment lines from a CSV or XLSX file, all or nothing."""
 
-from ._importing import ImportCommand
+from evalbase.lib.importing import ImportCommand
+from projects.imports import PortfolioImport
 
 
 class Command(ImportCommand):
     help = __doc__
-    kind = "portfolio"
+    importer = PortfolioImport
+    page = "/portfolio/import/"

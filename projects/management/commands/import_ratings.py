@@ -1,8 +1,0 @@
-"""Import ratings from a CSV or XLSX file, all or nothing."""
-
-from ._importing import ImportCommand
-
-
-class Command(ImportCommand):
-    help = __doc__
-    kind = "ratings"
