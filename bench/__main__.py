@@ -119,11 +119,8 @@ def serve_and_measure(args, url, env, sqlite_path, page_list, expected):
 def queries_per_page(args, url, env, page_list):
     log("Queries per page (in-process) ...")
     paths = [p.evalbase for p in page_list] + ["/portfolio/?format=csv"]
-    try:
-        return count_queries(paths, env=env, timeout=args.timeout, memory_limit=int(args.memory_limit_gb * GIB),
-                             log=log)
-    finally:
-        prepare.stop_queries(url)
+    return count_queries(paths, env=env, timeout=args.timeout, memory_limit=int(args.memory_limit_gb * GIB),
+                         log=log, after_kill=lambda: prepare.stop_queries(url))
 
 
 def run(args):

@@ -18,7 +18,7 @@ DATABASE = "evalbase"  # Datasette names the database after the file, evalbase.d
 FILTERED = "region=AF&status=closed"
 TITLE_WORD = "cluster"  # in about 1 title in 8 ("Cluster development in ...") and in transcribed ones
 COMMON_WORD = "firms"  # in every synthetic finding and recommendation
-RARE_WORD = "tannery"  # only in a few transcribed findings
+RARE_WORD = "pandemic"  # in three transcribed findings or lessons only
 SEARCH_PAGE_SIZE = 25  # EvalBase's findings search shows 25 results a page
 
 

@@ -71,8 +71,9 @@ def _why_stopped(process, timeout):
         return f"over {timeout:g} s"
 
 
-def count_queries(paths, *, env, timeout, memory_limit, log):
-    """{path: result} for every path; a page past `timeout` seconds (or crashing) is noted and skipped."""
+def count_queries(paths, *, env, timeout, memory_limit, log, after_kill=None):
+    """{path: result} for every path; a page past `timeout` seconds (or crashing) is noted and skipped.
+    `after_kill` runs each time the worker process is ended (e.g. to end its database session)."""
     from bench.servers import _limit_memory
 
     results, remaining = {}, list(paths)
@@ -96,6 +97,8 @@ def count_queries(paths, *, env, timeout, memory_limit, log):
         finally:
             process.kill()
             process.wait()
+            if after_kill:
+                after_kill()
     return results
 
 
