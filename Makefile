@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export DEBUG ?= true
 
-.PHONY: run test install migrate load check-migrations check-code browser-deps clean
+.PHONY: run test install migrate load check-migrations check-code browser-deps clean bench bench-quick
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,21 @@ browser-deps:
 test: install check-migrations check-code browser-deps
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/python -m pytest
+
+# EvalBase against Datasette on the same rows (bench/README.md). The data is cached between runs
+# (PostgreSQL database evalbase_bench_N, or BENCH_DATABASE_URL; SQLite copy in bench/data/).
+PROJECTS ?= 100000
+bench-quick: PROJECTS = 10000
+
+$(VENV)/.bench-installed: bench/requirements.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+bench: $(VENV)/.bench-installed
+	$(BIN)/python -m bench --projects $(PROJECTS) --command "make bench PROJECTS=$(PROJECTS)"
+
+bench-quick: $(VENV)/.bench-installed
+	$(BIN)/python -m bench --projects $(PROJECTS) --quick --command "make bench-quick PROJECTS=$(PROJECTS)"
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
