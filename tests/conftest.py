@@ -15,20 +15,16 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from accounts.roles import add_user
-from reports.loading import load_fixtures, load_reference
+from reports.loading import load_reference
 
 PASSWORD = "grey-heron-over-the-delta"
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Countries, regions and the OECD-DAC criteria are part of every database, as after `make run`.
-
-    Until every test builds its own records, the reports are loaded here too.
-    """
+    """Countries, regions and the OECD-DAC criteria are part of every database, as after `make run`."""
     with django_db_blocker.unblock():
         load_reference(settings.FIXTURES_DIR)
-        load_fixtures(settings.FIXTURES_DIR)
 
 
 def pytest_collection_modifyitems(items):
