@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run dev serve test install migrate load static check-migrations browser-deps backup restore loadtest clean
+.PHONY: run dev serve test audit install migrate load static check-migrations browser-deps backup restore loadtest clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ browser-deps:
 
 test: install check-migrations browser-deps static
 	$(BIN)/python -m pytest
+
+# Known vulnerabilities in requirements.txt (pip-audit); says so loudly when it cannot check (.ci/audit.py).
+audit: install
+	$(BIN)/python .ci/audit.py $(BIN)/pip-audit
 
 # 50 users for 60 s against gunicorn and PostgreSQL, then again with a PostgreSQL restart (loadtest/README.md).
 LOADTEST_VENV ?= .venv-loadtest
