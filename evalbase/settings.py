@@ -5,7 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-from csp.constants import NONE, SELF
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 from evalbase.lib import secretkey
@@ -220,14 +220,22 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60, minimum=60)
 SESSION_SAVE_EVERY_REQUEST = True
 
-# Scripts only from this site: no inline script, no eval. Styles: see the README's "Content-Security-Policy".
-# The hash is that of an empty <style> element, which plotly.js inserts and fills through the CSSOM.
-EMPTY_STYLE_ELEMENT = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+# Scripts only from this site: no inline script, no eval (plotly's strict bundle needs none).
+# Styles as plotly.js needs them, and no more (README, "Content-Security-Policy"):
+# - <style> elements: only two, by hash: the empty one plotly.js fills through the CSSOM with its
+#   own rules, and the fixed stylesheet its map module (maplibre) inserts on load;
+# - style="..." attributes: allowed, since plotly.js positions and colours its SVG through them.
+PLOTLY_STYLE_ELEMENTS = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty <style>
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # maplibre's stylesheet, plotly.js 4.1.1
+]
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, EMPTY_STYLE_ELEMENT],
+        "style-src": [SELF],
+        "style-src-elem": [SELF, *PLOTLY_STYLE_ELEMENTS],
+        "style-src-attr": [UNSAFE_INLINE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -45,7 +45,7 @@ class Visitor(HttpUser):
     """Someone browsing, filtering, searching and downloading, without logging in."""
 
     weight = 4
-    wait_time = between(0.5, 2)
+    wait_time = between(2, 6)  # a page, then a few seconds reading it
 
     def get(self, path, name, **params):
         with self.client.get(path, params=params, name=name, catch_response=True) as response:
@@ -96,7 +96,7 @@ class Writer(HttpUser):
     """A Staff member editing ratings and an Admin following up recommendations, through the forms."""
 
     weight = 1
-    wait_time = between(1, 3)
+    wait_time = between(2, 6)
 
     def on_start(self):
         slot = next(writer_slots) % len(PLAN["writers"])

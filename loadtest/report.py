@@ -28,9 +28,12 @@ def in_outage(request, outage):
 
 def stored_writes(acks):
     """Which acknowledged writes the database holds: each one's mark in the record's history."""
+    from django.db import connection
+
     from findings.models import Recommendation
     from ratings.models import Rating
 
+    connection.close()  # a connection from before a PostgreSQL restart is gone
     found = 0
     for ack in acks:
         if ack["kind"] == "rating":

@@ -124,10 +124,11 @@ def https_settings(settings):
 def test_it_sends_a_content_security_policy_without_unsafe_scripts(client):
     policy = client.get("/sources/")["Content-Security-Policy"]
     directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
-    assert directives["script-src"] == "'self'"
-    assert "unsafe" not in policy
+    assert directives["script-src"] == "'self'" and directives["default-src"] == "'self'"
+    assert "unsafe-eval" not in policy
+    assert [name for name, sources in directives.items() if "unsafe" in sources] == ["style-src-attr"]
     assert directives["object-src"] == "'none'" and directives["frame-ancestors"] == "'none'"
-    assert directives["style-src"] == "'self' " + evalbase_settings.EMPTY_STYLE_ELEMENT
+    assert directives["style-src-elem"] == " ".join(["'self'", *evalbase_settings.PLOTLY_STYLE_ELEMENTS])
 
 
 @pytest.mark.django_db
