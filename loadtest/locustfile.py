@@ -70,7 +70,7 @@ class Visitor(HttpUser):
 
     @task(2)
     def ratings(self):
-        self.get("/ratings/", "/ratings/", evaluation=random.choice(PLAN["evaluations"]))
+        self.get("/ratings/", "/ratings/", evaluation=random.choice(PLAN["rated_evaluations"]))
 
     @task(2)
     def recommendations(self):
@@ -86,9 +86,10 @@ class Visitor(HttpUser):
     def export(self):
         kind = random.choice(["csv", "xlsx"])
         path = random.choice(["/portfolio/", "/ratings/", "/recommendations/"])
-        params = {"format": kind, "evaluation": random.choice(PLAN["evaluations"])}
+        params = {"format": kind, "evaluation": random.choice(
+            PLAN["rated_evaluations"] if path == "/ratings/" else PLAN["evaluations"])}
         if path == "/portfolio/":
-            params = {"format": kind, "region": random.choice(["AF", "ASIA", "LAC"]), "year_from": "2015"}
+            params = {"format": kind, "region": random.choice(PLAN["regions"]), "year_from": "2015"}
         self.get(path, f"{path}?format={kind}", **params)
 
 
