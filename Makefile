@@ -69,7 +69,7 @@ test: install check-migrations browser-deps static
 audit: install
 	$(BIN)/python .ci/audit.py $(BIN)/pip-audit
 
-# 50 users for 60 s against gunicorn and PostgreSQL, then again with a PostgreSQL restart (loadtest/README.md).
+# 50 users for 60 s against gunicorn and PostgreSQL, then again with a PostgreSQL restart (README, "Load test").
 LOADTEST_VENV ?= .venv-loadtest
 $(LOADTEST_VENV)/.installed: loadtest/requirements.txt
 	$(PYTHON) -m venv $(LOADTEST_VENV)

@@ -15,8 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args, backup, interactive, **options):
         database = connection.settings_dict["NAME"]
         if interactive:
-            answer = input(f"This replaces every row of the database {database} with the backup {backup}.\n"
-                           "Type 'yes' to continue: ")
+            try:
+                answer = input(f"This replaces every row of the database {database} with the backup {backup}.\n"
+                               "Type 'yes' to continue: ")
+            except EOFError:
+                answer = ""
             if answer != "yes":
                 raise CommandError("Restore cancelled: nothing was changed.")
         try:
