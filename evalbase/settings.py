@@ -1,10 +1,14 @@
 """EvalBase settings. Every deployment-specific value comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
+
+from evalbase.lib import secretkey
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -27,16 +31,51 @@ def env_list(name, default):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def env_int(name, default, *, minimum=0):
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
+def env_origins(name):
+    """CSRF_TRUSTED_ORIGINS: full origins such as https://evalbase.example.org."""
+    origins = env_list(name, [])
+    for origin in origins:
+        if not origin.startswith(("https://", "http://")):
+            raise ImproperlyConfigured(f"{name} lists origins with their scheme (https://...), not {origin!r}")
+    return origins
+
+
+def env_proxy_header(name):
+    """The header a TLS-terminating proxy sets, e.g. X-Forwarded-Proto, as Django's (META key, "https")."""
+    header = os.environ.get(name, "").strip()
+    if not header:
+        return None
+    if not header.replace("-", "").replace("_", "").isalnum():
+        raise ImproperlyConfigured(f"{name} must be a header name such as X-Forwarded-Proto, not {header!r}")
+    return ("HTTP_" + header.upper().replace("-", "_").removeprefix("HTTP_"), "https")
+
+
+def secret_key():
+    """SECRET_KEY from the environment, else from a key file made once (README, "Configuration")."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    try:
+        return secretkey.read_or_create(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / "var" / "secret_key")
+    except secretkey.SecretKeyError as error:
+        raise ImproperlyConfigured(str(error)) from None
+
+
 DEBUG = env_bool("DEBUG", False)
 
-# Development and tests may run with a throwaway key; production must set one.
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and not env_bool("EVALBASE_ALLOW_INSECURE_KEY", False):
-        raise ImproperlyConfigured(
-            "Set SECRET_KEY (or DEBUG=true for local development)."
-        )
-    SECRET_KEY = "insecure-development-key-not-for-production"
+SECRET_KEY = secret_key()
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 
@@ -62,11 +101,17 @@ INSTALLED_APPS = [
     "reports",
     "overview",
     "demo",
+    "operations",
+    "axes",
+    "health_check",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "evalbase.lib.hostile_input.RejectMalformedTextMiddleware",
+    "operations.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -75,6 +120,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "evalbase.urls"
@@ -108,7 +155,9 @@ LOGOUT_REDIRECT_URL = "overview:home"
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+        # A persistent connection the database dropped (a restart) is replaced, not used and failed.
+        conn_health_checks=True,
     )
 }
 
@@ -116,7 +165,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -156,3 +205,67 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Production hardening (issue 10). The README's "Deployment" section lists every variable.
+
+# HTTPS: off by default so `make run` works on http://127.0.0.1; a deployment behind TLS turns them on.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain HTTP
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", False)
+SECURE_PROXY_SSL_HEADER = env_proxy_header("SECURE_PROXY_SSL_HEADER")
+CSRF_TRUSTED_ORIGINS = env_origins("CSRF_TRUSTED_ORIGINS")
+# How many reverse proxies append to X-Forwarded-For in front of the app: the client address that
+# login throttling counts (evalbase/lib/client_ip.py). 0: the connecting address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sessions end after this much inactivity: every request moves the expiry forward.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 2 * 60 * 60, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
+
+# Scripts only from this site: no inline script, no eval (plotly's strict bundle needs none).
+# Styles as plotly.js needs them, and no more (README, "Content-Security-Policy"):
+# - <style> elements: only two, by hash: the empty one plotly.js fills through the CSSOM with its
+#   own rules, and the fixed stylesheet its map module (maplibre) inserts on load;
+# - style="..." attributes: allowed, since plotly.js positions and colours its SVG through them.
+PLOTLY_STYLE_ELEMENTS = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty <style>
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # maplibre's stylesheet, plotly.js 4.1.1
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF, *PLOTLY_STYLE_ELEMENTS],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Login throttling on both login pages (site and admin), by django-axes: after LOGIN_FAILURE_LIMIT
+# wrong passwords for one user name from one address, that pair waits LOGIN_COOLOFF_MINUTES.
+# Every failure is logged at WARNING ("AXES: ... login failure by ...").
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_SENSITIVE_PARAMETERS = []  # log the user name and address; axes always masks the password
+AXES_LOCKOUT_CALLABLE = "operations.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "evalbase.lib.client_ip.client_ip"
+
+# Where `manage.py backup` writes (git-ignored by default).
+BACKUP_DIR = Path(os.environ.get("BACKUP_DIR") or BASE_DIR / "var" / "backups")

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.templatetags.static import static
 from django.urls import include, path, re_path
+from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
 # Admin pages of the reference data from before it had an app of its own keep working.
@@ -17,5 +18,10 @@ urlpatterns = [
     re_path(rf"^admin/(?:evaluations|ratings|findings)/(?P<rest>(?:{MOVED_TO_REFERENCE})/.*)$",
             RedirectView.as_view(url="/admin/reference/%(rest)s", permanent=True, query_string=True)),
     path("admin/", admin.site.urls),
-    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
+    # Looked up per request: the hashed name is only known once `collectstatic` has run, and
+    # commands such as `migrate` import these URLs before it has.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg"), permanent=True)),
+    path("", include("operations.urls")),
 ]
+
+handler500 = "operations.views.server_error_or_unavailable"

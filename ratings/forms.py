@@ -79,7 +79,9 @@ class BaseRatingGrid(forms.BaseFormSet):
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "findings": self.findings}
+        # Every row is validated, even one the POST added beyond the criteria shown: an empty row
+        # skipped as "extra" would reach clean() without its criterion.
+        return {**super().get_form_kwargs(index), "findings": self.findings, "empty_permitted": False}
 
     def clean(self):
         if any(self.errors):

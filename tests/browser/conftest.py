@@ -19,6 +19,11 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
 STAFF_USER, STAFF_PASSWORD = "stella", "browser-Test-passphrase-42"
+# Every page reports Content-Security-Policy violations as console errors, which fail the test.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (event) => {
+  console.error(`Content Security Policy violation: ${event.violatedDirective} blocked ${event.blockedURI}`
+                + ` at ${event.sourceFile}:${event.lineNumber}`);
+});"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -65,10 +70,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, server, request):
-    """A fresh page that records console errors; the test fails if any appear."""
+    """A fresh page that records console errors and CSP violations; the test fails if any appear."""
     context = browser.new_context(base_url=server, accept_downloads=True, viewport={"width": 1280, "height": 900})
+    context.add_init_script(CSP_LISTENER)
     page = context.new_page()
-    errors = []
+    errors = page.console_errors = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page

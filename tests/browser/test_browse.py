@@ -10,7 +10,7 @@ from .conftest import screenshot
 PAGES = ["/", "/portfolio/", "/portfolio/summary/?by=region", "/portfolio/USIND01193/", "/evaluations/",
          "/evaluations/unido-cnd-2010/", "/ratings/", "/ratings/?evaluation=unido-cnd-2010", "/ratings/compare/",
          "/ratings/evidence-map/", "/findings/?q=certification", "/recommendations/", "/reconciliation/",
-         "/sources/", "/ratings/1/"]
+         "/sources/", "/ratings/1/", "/accounts/login/", "/admin/login/", "/health/"]
 
 
 def total(page, name):
@@ -78,3 +78,16 @@ def test_main_pages_render_without_console_errors(page, path):
     page.wait_for_load_state("networkidle")
     name = path.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
     screenshot(page, name)
+
+
+def test_the_content_security_policy_is_enforced_and_reported(page):
+    """The listener is not idle: an inline script is refused, and the refusal is reported."""
+    page.goto("/portfolio/")
+    page.wait_for_selector(".js-plotly-plot")
+    assert page.console_errors == []
+    page.evaluate("""() => { const script = document.createElement("script");
+                             script.textContent = "window.injected = true"; document.body.append(script); }""")
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injected") is None
+    assert any("Content Security Policy" in error for error in page.console_errors)
+    page.console_errors.clear()
