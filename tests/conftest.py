@@ -28,8 +28,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(items):
-    """Fidelity tests last: their session fixture loads the reports, which must not leak into other tests."""
-    items.sort(key=lambda item: "/fidelity/" in str(item.path))
+    """Fidelity tests after the others: their session fixture loads the reports, which must not leak
+    into other tests. Browser tests last of all: Playwright's event loop, once started, makes Django
+    refuse database access from the test thread."""
+    def order(item):
+        path = str(item.path)
+        return 2 if "/browser/" in path else 1 if "/fidelity/" in path else 0
+    items.sort(key=order)
 
 
 @pytest.fixture

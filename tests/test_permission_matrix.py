@@ -8,6 +8,7 @@ or told they have no role.
 """
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -106,6 +107,7 @@ PAGES = {
     "accounts/login/": ("/accounts/login/", EVERYONE, EVERYONE),
     "accounts/logout/": ("/accounts/logout/", (NOT_ALLOWED,) * 5, (NOT_ALLOWED,) * 5),
     "favicon.ico": ("/favicon.ico", (REDIRECT,) * 5, (REDIRECT,) * 5),
+    "health/": ("/health/", EVERYONE, EVERYONE),  # for load balancers, open in private browsing too
     # Admin addresses of the reference data from before it had an app of its own.
     "^admin/(?:evaluations|ratings|findings)/(?P<rest>(?:sourcedocument|organisation|region|country|criterion"
     "|ratingscale|scalelevel|theme)/.*)$": ("/admin/evaluations/organisation/", (REDIRECT,) * 5,
@@ -123,7 +125,7 @@ PAGES = {
     "admin/r/<path:content_type_id>/<path:object_id>/": (  # "view on site"
         "/admin/r/{finding_type}/{finding}/", (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, REDIRECT, ADMIN_LOGIN),
         (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, REDIRECT, NO_ROLE)),
-    "admin/^(?P<app_label>auth|reference|evaluations|projects|findings|ratings)/$": (
+    "admin/^(?P<app_label>auth|reference|evaluations|projects|findings|ratings|axes)/$": (
         "/admin/findings/", ADMIN_SITE, ADMIN_SITE_PRIVATE),
     "admin/(?P<url>.*)$": ("/admin/no-such-page/", (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND, ADMIN_LOGIN),
                            (ADMIN_LOGIN, ADMIN_LOGIN, ADMIN_LOGIN, NOT_FOUND, NO_ROLE)),
@@ -157,6 +159,10 @@ ADMIN_MODELS = {
     "findings.managementresponse": (OK, OK,   OK,    OK,     OK),
     "findings.action":            (OK,  OK,   OK,    OK,     OK),
     "findings.responsibilityowner": (OK, OK,  OK,    OK,     OK),
+    # django-axes' records of logins: superusers only.
+    "axes.accessattempt":         (NO,  NO,   NO,    NO,     NO),
+    "axes.accesslog":             (NO,  NO,   NO,    NO,     NO),
+    "axes.accessfailurelog":      (NO,  NO,   NO,    NO,     NO),
 }
 ADMIN_PAGE_KINDS = ["changelist", "add", "change", "history", "delete"]
 # Further pages some model admins have: the bare record address (redirects to its change page), a
@@ -193,6 +199,10 @@ RECORDS = {
     "findings.managementresponse": make_response,
     "findings.action": lambda: make_response(actions=["Publish the manual"]).actions.get(),
     "findings.responsibilityowner": make_owner,
+    "axes.accessattempt": lambda: AccessAttempt.objects.create(username="someone", ip_address="127.0.0.1",
+                                                               failures_since_start=1),
+    "axes.accesslog": lambda: AccessLog.objects.create(username="someone", ip_address="127.0.0.1"),
+    "axes.accessfailurelog": lambda: AccessFailureLog.objects.create(username="someone", ip_address="127.0.0.1"),
 }
 
 
