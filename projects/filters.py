@@ -19,31 +19,37 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
 
 
 class ProjectFilter(django_filters.FilterSet):
-    """Portfolio filters. Expects a queryset annotated by ProjectQuerySet.with_totals()."""
+    """Portfolio filters. Region, country, approach, status and programme take several values (any
+    of them), offered as facets with counts (projects.views.FACETS)."""
 
-    q = django_filters.CharFilter(label="Number or title", method="filter_text")
+    q = django_filters.CharFilter(label="Number or title contains", method="filter_text")
     organisation = django_filters.ModelChoiceFilter(
         label="Organisation",
         queryset=Organisation.objects.filter(Q(programmes__isnull=False) | Q(units__programmes__isnull=False))
         .distinct(),
-        to_field_name="slug", method="filter_organisation",
+        to_field_name="slug", method="filter_organisation", empty_label="Any",
     )
-    programme = django_filters.ModelChoiceFilter(queryset=Programme.objects.all(), to_field_name="slug")
     evaluation = django_filters.ModelChoiceFilter(
         label="Evaluation", queryset=Evaluation.objects.all(), to_field_name="slug", method="filter_evaluation",
+        empty_label="Any",
     )
-    country = django_filters.ModelChoiceFilter(queryset=Country.objects.filter(projects__isnull=False).distinct(),
-                                               to_field_name="iso2")
-    region = django_filters.ModelChoiceFilter(queryset=Region.objects.all(), to_field_name="code")
-    approach = django_filters.ChoiceFilter(choices=Approach.choices)
-    type = django_filters.ChoiceFilter(label="Type", choices=ProjectType.choices, method="filter_type")
-    status = django_filters.ChoiceFilter(choices=Status.choices)
+    # Named in the address by slug or code; django-filter then filters on that same field.
+    programme = django_filters.ModelMultipleChoiceFilter(queryset=Programme.objects.all(), to_field_name="slug",
+                                                         field_name="programme__slug", distinct=False)
+    country = django_filters.ModelMultipleChoiceFilter(queryset=Country.objects.all(), to_field_name="iso2",
+                                                       field_name="country__iso2", distinct=False)
+    region = django_filters.ModelMultipleChoiceFilter(queryset=Region.objects.all(), to_field_name="code",
+                                                      field_name="region__code", distinct=False)
+    approach = django_filters.MultipleChoiceFilter(choices=Approach.choices, distinct=False)
+    status = django_filters.MultipleChoiceFilter(label="Project status", choices=Status.choices, distinct=False)
+    type = django_filters.ChoiceFilter(label="Type of a line", choices=ProjectType.choices, method="filter_type",
+                                       empty_label="Any")
     year_from = django_filters.NumberFilter(field_name="start_year", lookup_expr="gte", label="Started from")
     year_to = django_filters.NumberFilter(field_name="start_year", lookup_expr="lte", label="Started until")
     allotment_min = django_filters.NumberFilter(field_name="allotment_total", lookup_expr="gte",
-                                                label="Allotment at least (USD)")
+                                                label="Allotment at least")
     allotment_max = django_filters.NumberFilter(field_name="allotment_total", lookup_expr="lte",
-                                                label="Allotment at most (USD)")
+                                                label="Allotment at most")
     sort = NullsLastOrderingFilter(
         label="Sort by",
         fields=(("number", "number"), ("title", "title"), ("country__name", "country"),

@@ -112,6 +112,16 @@ class Project(Cited):
     class Meta:
         ordering = ["number"]
         permissions = [("import_portfolio", "Can import projects and allotment lines from a file")]
+        # What the portfolio filters, sorts and counts by (projects.views.FACETS, the sortable columns).
+        indexes = [
+            models.Index(fields=["region", "status"], name="project_region_status"),
+            models.Index(fields=["status"], name="project_status"),
+            models.Index(fields=["approach"], name="project_approach"),
+            models.Index(fields=["start_year", "approach"], name="project_start_year"),
+            models.Index(fields=["currency", "allotment_total"], name="project_currency_allotment"),
+            models.Index(fields=["allotment_total"], name="project_allotment"),
+            models.Index(fields=["expenditure_total"], name="project_expenditure"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(number__regex=r"^[A-Z0-9]+$"), name="project_number_normalised"

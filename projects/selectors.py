@@ -6,7 +6,7 @@ shares and averages are within one currency.
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, F, Q, Sum, Value, When
 
 from .models import TOTAL_EXPENDITURE, Allotment, Approach, Project, ProjectType, Status
 
@@ -14,9 +14,11 @@ from .models import TOTAL_EXPENDITURE, Allotment, Approach, Project, ProjectType
 class Dimension:
     """A way to group the portfolio: which allotment field, and how to label its values."""
 
-    def __init__(self, name, label, field, label_field=None, choices=None):
+    def __init__(self, name, label, field, label_field=None, choices=None, expression=None, definition=""):
         self.name, self.label, self.field = name, label, field
         self.label_field, self.choices = label_field, dict(choices or {})
+        self.expression = expression  # computes `field` when it is not a column
+        self.definition = definition
 
     def group_label(self, row):
         value = row[self.field]
@@ -27,19 +29,52 @@ class Dimension:
         return self.choices.get(value, str(value))
 
 
-# Groups are formed from allotment lines. Status, type and year are printed per line (lines
-# of one project can differ); region, country and approach belong to the project.
+# The slices of the portfolio as published figures name them (evaluations.models.Dimension), on
+# allotment lines: status, type and year are printed per line (lines of one project can differ);
+# region, country and approach belong to the project. The reconciliation uses these.
 DIMENSIONS = {
     d.name: d
     for d in [
-        Dimension("status", "Status", "status", choices=Status.choices),
+        Dimension("status", "Line status", "status", choices=Status.choices,
+                  definition="Lines grouped by the status printed on each; a project whose lines differ counts "
+                             "in each of their groups, and once in the total."),
         Dimension("region", "Region", "project__region__code", label_field="project__region__name"),
         Dimension("approach", "Approach", "project__approach", choices=Approach.choices),
-        Dimension("type", "Type", "project_type", choices=ProjectType.choices),
+        Dimension("type", "Type", "project_type", choices=ProjectType.choices,
+                  definition="Lines grouped by the type printed on each; a project whose lines differ counts "
+                             "in each of their groups, and once in the total."),
         Dimension("country", "Country", "project__country__iso2", label_field="project__country__name"),
-        Dimension("year", "Start year", "year"),
+        Dimension("year", "Year of the line", "year",
+                  definition="Lines grouped by the year printed on each (a project's start year is its earliest)."),
     ]
 }
+# The same groups of projects, on the projects themselves (their stored totals), and the project's
+# own status (ongoing if any of its lines is) beside the lines' status.
+PROJECT_DIMENSIONS = {
+    d.name: d
+    for d in [
+        Dimension("project_status", "Project status", "status", choices=Status.choices,
+                  definition="Projects grouped by their own status: ongoing if any of their lines is, closed if "
+                             "all are, not stated otherwise; each project counts once."),
+        Dimension("region", "Region", "region__code", label_field="region__name",
+                  definition="Projects grouped by their region; each counts once."),
+        Dimension("approach", "Approach", "approach", choices=Approach.choices,
+                  definition="Projects grouped by their predominant approach; each counts once."),
+        Dimension("country", "Country", "country__iso2", label_field="country__name",
+                  definition="Projects grouped by their country (regional and global ones under None); each "
+                             "counts once."),
+    ]
+}
+# What the summary page offers, in this order (line status under its old name `status`).
+# UNIDO's Table 1 groups lines by status with the one line printed without a status counted as ongoing.
+TABLE_1_STATUS = Dimension(
+    "status_table_1", "Line status, none = ongoing", "status_table_1", choices=Status.choices,
+    expression=Case(When(status=Status.NOT_STATED, then=Value(Status.ONGOING)), default=F("status")),
+    definition="Lines grouped by their printed status, a line printed without one counted as ongoing: "
+               "the definition of the UNIDO report's Table 1.")
+SUMMARY_DIMENSIONS = {name: PROJECT_DIMENSIONS.get(name) or DIMENSIONS.get(name) or TABLE_1_STATUS
+                      for name in ["project_status", "status", "status_table_1", "region", "approach", "type",
+                               "country", "year"]}
 
 CENT = Decimal("0.01")
 ONE_DECIMAL = Decimal("0.1")
@@ -103,14 +138,66 @@ def totals_by_currency(allotments):
     return [_complete(dict(row), row["allotment"]) for row in rows]
 
 
-def portfolio_summary(*, by, allotments=None):
+def money_by(projects, *fields):
+    """Sums per value of `fields` (the projects' own, e.g. "region__code") and per currency: projects
+    with lines, their lines, allotment and expenditure.
+
+    From the projects' stored totals, without reading a line, for projects whose lines share one
+    currency; from the lines themselves for the few whose lines are in several (two queries).
+    """
+    stored = (projects.exclude(currency="").order_by().values(*fields, "currency")
+              .annotate(projects=Count("pk"), allotments=Sum("allotment_count"), allotment=Sum("allotment_total"),
+                        expenditure=Sum("expenditure_total")))
+    mixed = allotments_of(projects.filter(currency="", allotment_count__gt=0))
+    from_lines = (mixed.order_by().values(*[f"project__{name}" for name in fields], "currency")
+                  .annotate(projects=Count("project", distinct=True), allotments=Count("id"),
+                            allotment=Sum("amount"), expenditure=Sum(TOTAL_EXPENDITURE)))
+    merged = {}
+    for row in [*stored, *({**{name: row[f"project__{name}"] for name in fields}, **row} for row in from_lines)]:
+        key = (*(row[name] for name in fields), row["currency"])
+        into = merged.setdefault(key, {**{name: row[name] for name in fields}, "currency": row["currency"],
+                                       "projects": 0, "allotments": 0, "allotment": Decimal(0),
+                                       "expenditure": Decimal(0)})
+        for name in ("projects", "allotments", "allotment", "expenditure"):
+            into[name] += row[name] or 0
+    return list(merged.values())
+
+
+def _by_project(by, projects):
+    """The summary of project-level groups (region, country, approach, project status), from stored
+    totals. A project is in one group, so the totals per currency are the sums of the groups."""
+    dimension = PROJECT_DIMENSIONS[by]
+    fields = [dimension.field] + ([dimension.label_field] if dimension.label_field else [])
+    rows = money_by(projects, *fields)
+    totals = {}
+    for row in rows:
+        total = totals.setdefault(row["currency"], {"key": None, "group": "Total", "currency": row["currency"],
+                                                     "projects": 0, "allotments": 0, "allotment": Decimal(0),
+                                                     "expenditure": Decimal(0)})
+        for name in ("projects", "allotments", "allotment", "expenditure"):
+            total[name] += row[name]
+    totals = {currency: _complete(total, total["allotment"]) for currency, total in totals.items()}
+    grouped = [_complete({"key": row[dimension.field], "group": dimension.group_label(row), **row},
+                         totals[row["currency"]]["allotment"]) for row in rows]
+    grouped.sort(key=lambda row: (row["currency"], str(row["group"])))
+    return {"dimension": dimension, "rows": grouped,
+            "totals": sorted(totals.values(), key=lambda row: (-row["allotments"], row["currency"]))}
+
+
+def portfolio_summary(*, by, projects=None, allotments=None):
     """Per group and currency: projects, allotment lines, money, share and average size; a total per currency.
 
-    `allotments` is the (filtered) set of allotment lines to summarise. A project whose lines fall
-    into two groups counts once in each; the total counts it once. Two queries.
+    Groups of lines (line status, type, year: `allotments`, the lines of the filtered projects) count
+    a project whose lines fall into two groups once in each; the total counts it once. Groups of
+    projects (region, country, approach, project status: `projects`) come from the projects' stored
+    totals. Two to four queries.
     """
-    dimension = DIMENSIONS[by]
+    if by in PROJECT_DIMENSIONS:
+        return _by_project(by, projects if projects is not None else Project.objects.all())
+    dimension = SUMMARY_DIMENSIONS[by]
     allotments = allotments if allotments is not None else Allotment.objects.all()
+    if dimension.expression is not None:
+        allotments = allotments.annotate(**{dimension.field: dimension.expression})
     fields = [dimension.field] + ([dimension.label_field] if dimension.label_field else [])
     grouped = (
         allotments.order_by().values("currency", *fields).annotate(**SUMS)
@@ -154,9 +241,12 @@ def with_amounts_by_currency(projects):
 
 
 def portfolio_totals(projects):
-    """How many projects, how many of them without lines, and the money per currency: two queries."""
+    """How many projects, how many of them without lines, the money per currency (the currency with
+    the most lines first) and the same by region, whose sums they are: three queries, none reading
+    the lines of single-currency projects."""
     counts = projects.order_by().aggregate(projects=Count("pk"), without_lines=Count("pk", filter=Q(allotment_count=0)))
-    return {**counts, "by_currency": totals_by_currency(allotments_of(projects))}
+    by_region = portfolio_summary(by="region", projects=projects)
+    return {**counts, "by_currency": by_region["totals"], "by_region": by_region}
 
 
 def projects_started_per_year(projects):

@@ -1,15 +1,16 @@
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.filtering import filter_problems
+from evalbase.lib.listing import CountedPaginator, Facet, chips, facet_counts, json_page, wants_json
 
 from . import charts
 from .filters import ProjectFilter
-from .models import Project
+from .models import Approach, Project, Status
 from .numbers import normalise_project_number
 from .selectors import (
-    DIMENSIONS,
+    SUMMARY_DIMENSIONS,
     allotments_of,
     largest_projects,
     portfolio_summary,
@@ -44,44 +45,86 @@ def _project_row(p):
             p.get_status_display(), p.allotment_count, currency, p.allotment_total, p.expenditure_total, p.citation]
 
 
+# The portfolio's filters offered as facets: values with counts for the current selection.
+FACETS = [
+    Facet("region", "Region", "region__code", label_field="region__name"),
+    Facet("approach", "Approach", "approach", choices=tuple(Approach.choices)),
+    Facet("status", "Project status", "status", choices=tuple(Status.choices)),
+    Facet("country", "Country", "country__iso2", label_field="country__name"),
+    Facet("programme", "Programme", "programme__slug", label_field="programme__name"),
+]
+# The other filters' chips.
+FILTER_LABELS = {"q": "Contains", "organisation": "Organisation", "evaluation": "Evaluation", "type": "Type of a line",
+                 "year_from": "Started from", "year_to": "Started until", "allotment_min": "Allotment at least",
+                 "allotment_max": "Allotment at most"}
+
+
+def _lists(request, filterset):
+    """What the portfolio and its summary share: facets and chips for the current selection."""
+    facets = facet_counts(request, ProjectFilter, project_list(), FACETS)
+    return {"facets": facets, "chips": chips(request, facets, FILTER_LABELS),
+            "facet_names": [facet.name for facet in FACETS]}
+
+
 def portfolio(request):
     filterset, error = _filtered(request)
     if error:
         return render(request, "projects/portfolio.html", {"filter": filterset, "error": error}, status=400)
     projects = filterset.qs
-    if wants_export(request):
+    if wants_export(request) and not request.GET.get("chart"):
         return export_response(request, "portfolio", PROJECT_COLUMNS,
                                (_project_row(p) for p in projects.iterator(chunk_size=2000)))
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     totals = portfolio_totals(projects)
+    page = CountedPaginator(projects, PAGE_SIZE, count=totals["projects"]).get_page(request.GET.get("page"))
+    if wants_json(request):
+        return json_page(request, page, PROJECT_COLUMNS, _project_row)
     # Charts show one currency: the one most lines of the selection are in.
     currency = totals["by_currency"][0]["currency"] if totals["by_currency"] else ""
-    lines = allotments_of(projects).filter(currency=currency)
+    drawn = charts.portfolio_charts(totals["by_region"],
+                                    projects_started_per_year(projects),
+                                    largest_projects(projects, currency=currency), currency)
+    if request.GET.get("chart") in drawn:  # a chart's data, as offered beside it
+        data = drawn[request.GET["chart"]][1]
+        return export_response(request, request.GET["chart"], data.columns, data.rows)
+    for chart, _ in drawn.values():
+        chart["data_url"] = _with(request, chart=chart["id"], format="csv")
     context = {
         "filter": filterset, "page": page, "totals": totals, "chart_currency": currency,
-        "charts": [charts.allotment_by_region(portfolio_summary(by="region", allotments=lines), currency),
-                   charts.started_per_year(projects_started_per_year(projects)),
-                   charts.execution(largest_projects(projects, currency=currency), currency)],
-        "projects": with_amounts_by_currency(page.object_list),
+        "charts": [chart for chart, _ in drawn.values()],
+        "projects": with_amounts_by_currency(page.object_list), "keep": ["sort"], **_lists(request, filterset),
     }
     return render(request, "projects/portfolio.html", context)
+
+
+def _with(request, **params):
+    query = request.GET.copy()
+    query.pop("page", None)
+    for name, value in params.items():
+        query[name] = value
+    return "?" + query.urlencode()
 
 
 def summary(request):
     by = request.GET.get("by", "status")
     filterset, error = _filtered(request)
-    if by not in DIMENSIONS:
-        error = f"Unknown grouping “{by}”. Choose one of: {', '.join(DIMENSIONS)}."
+    if by not in SUMMARY_DIMENSIONS:
+        error = f"Unknown grouping “{by}”. Choose one of: {', '.join(SUMMARY_DIMENSIONS)}."
     if error:
-        context = {"error": error, "dimensions": DIMENSIONS, "filter": filterset, "by": by}
+        context = {"error": error, "dimensions": SUMMARY_DIMENSIONS, "filter": filterset, "by": by}
         return render(request, "projects/summary.html", context, status=400)
-    table = portfolio_summary(by=by, allotments=allotments_of(filterset.qs))
+    projects = filterset.qs
+    table = portfolio_summary(by=by, projects=projects, allotments=allotments_of(projects))
+    rows = table["rows"] + table["totals"]
     if wants_export(request):
-        rows = table["rows"] + table["totals"]
         return export_response(request, f"portfolio-summary-by-{by}", SUMMARY_COLUMNS,
                                ([row[column] for column in SUMMARY_COLUMNS] for row in rows))
-    context = {"table": table, "by": by, "dimensions": DIMENSIONS, "filter": filterset,
-               "charts": [charts.summary_chart(table, total["currency"]) for total in table["totals"]]}
+    if wants_json(request):
+        return JsonResponse({"by": by, "definition": table["dimension"].definition, "count": len(rows),
+                             "rows": [{column: row[column] for column in SUMMARY_COLUMNS} for row in rows]})
+    context = {"table": table, "by": by, "dimensions": SUMMARY_DIMENSIONS, "filter": filterset,
+               "without_lines": projects.filter(allotment_count=0).count(),
+               "charts": [charts.summary_chart(table, total["currency"]) for total in table["totals"]],
+               "keep": ["by"], **_lists(request, filterset)}
     return render(request, "projects/summary.html", context)
 
 
