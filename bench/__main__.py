@@ -63,7 +63,10 @@ def start_servers(args, url, env, sqlite_path, workdir):
     gunicorn.after_stop = lambda: prepare.stop_queries(url)
     datasette = servers.datasette(database=sqlite_path, log=workdir / "datasette.log", memory_limit=limit,
                                   time_limit_ms=int(args.export_timeout * 1000))
-    return gunicorn.start(), datasette.start()
+    cold = servers.gunicorn(env={**env, "AGGREGATE_CACHE": "false"}, log=workdir / "gunicorn-cache-off.log",
+                            memory_limit=limit, timeout=int(args.export_timeout + 60))
+    cold.after_stop = gunicorn.after_stop
+    return gunicorn.start(), datasette.start(), cold.start()
 
 
 def measure_pages(bench, page_list, sqlite_path):
@@ -97,11 +100,11 @@ def serve_and_measure(args, url, env, sqlite_path, page_list, expected):
     """Both servers up, the pages timed, the exports run; the servers stopped whatever happens."""
     log("Serving EvalBase (gunicorn) and Datasette ...")
     workdir = sqlite_path.parent
-    gunicorn, datasette = start_servers(args, url, env, sqlite_path, workdir)
+    gunicorn, datasette, cold = start_servers(args, url, env, sqlite_path, workdir)
     timings = []
     try:
         phase = time.perf_counter()
-        bench = Bench(gunicorn, datasette, settings_for(args), log=log)
+        bench = Bench(gunicorn, datasette, settings_for(args), log=log, cold=cold)
         measured, warnings = measure_pages(bench, page_list, sqlite_path)
         timings.append(("page measurements", time.perf_counter() - phase))
         log("Exports ...")
@@ -112,6 +115,7 @@ def serve_and_measure(args, url, env, sqlite_path, page_list, expected):
     finally:
         gunicorn.stop()
         datasette.stop()
+        cold.stop()
     warnings += [f"{x.name}: {x.verdict}" for x in exports if x.verdict != "complete"]
     return measured, exports, warnings, timings
 

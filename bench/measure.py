@@ -50,6 +50,7 @@ class Measured:
     page: object
     evalbase: Samples = field(default_factory=Samples)
     datasette: Samples = field(default_factory=Samples)
+    cold: Samples = field(default_factory=Samples)  # EvalBase with its aggregate cache off
     warmup: tuple = ()
     counts: tuple = (None, None)
     warnings: list = field(default_factory=list)
@@ -65,17 +66,22 @@ def _pairs(settings, warm_evalbase, warm_datasette):
 
 
 class Bench:
-    """Requests to both servers; restarts gunicorn when a request outlived the client's timeout
-    (its one sync worker would otherwise still be busy with it when the next request comes)."""
+    """Requests to the servers; restarts a gunicorn whose request outlived the client's timeout (its
+    one sync worker would otherwise still be busy with it when the next request comes).
 
-    def __init__(self, evalbase, datasette, settings, *, log):
+    `cold` is a second EvalBase with its aggregate cache off (AGGREGATE_CACHE=false): every figure
+    computed afresh on every request, what a first visit after a change costs."""
+
+    def __init__(self, evalbase, datasette, settings, *, log, cold=None):
         self.evalbase, self.datasette, self.settings, self.log = evalbase, datasette, settings, log
+        self.cold = cold
 
-    def evalbase_get(self, path, **kwargs):
-        response = get(self.evalbase.port, path, timeout=self.settings.timeout, **kwargs)
+    def evalbase_get(self, path, server=None, **kwargs):
+        server = server or self.evalbase
+        response = get(server.port, path, timeout=self.settings.timeout, **kwargs)
         if response.status is None or "timeout" in response.error or "within" in response.error:
             self.log(f"    EvalBase {path}: {response.outcome} after {response.seconds:.1f} s; restarting gunicorn")
-            self.evalbase.restart()
+            server.restart()
         return response
 
     def datasette_get(self, path, **kwargs):
@@ -90,11 +96,15 @@ class Bench:
         if not pairs:
             result.evalbase.responses.append(warm_e)
             result.datasette.responses.append(warm_d)
+        if self.cold and pairs:
+            self.evalbase_get(page.evalbase, self.cold)
         for n in range(pairs):
-            steps = [("e", page.evalbase), ("d", page.datasette_path)]
+            steps = [("e", page.evalbase), ("d", page.datasette_path)] + ([("c", page.evalbase)] if self.cold else [])
             for side, path in steps if n % 2 == 0 else reversed(steps):
                 if side == "e":
                     result.evalbase.responses.append(self.evalbase_get(path))
+                elif side == "c":
+                    result.cold.responses.append(self.evalbase_get(path, self.cold))
                 else:
                     result.datasette.responses.append(self.datasette_get(path))
         if page.count:

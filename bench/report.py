@@ -64,17 +64,20 @@ def _status(m):
 
 def page_table(measured, queries):
     baseline = pooled_baseline(measured)
-    lines = ["| page | EvalBase p50 / p95 ms | Datasette p50 / p95 ms | ratio p50 | target | size EvalBase / Datasette "
-             "| EvalBase status | queries | pairs |",
-             "| --- | ---: | ---: | ---: | --- | ---: | --- | ---: | ---: |"]
+    lines = ["| page | EvalBase p50 / p95 ms | Datasette p50 / p95 ms | ratio p50 | target | cache off: p50 / p95 ms, "
+             "ratio p50 | size EvalBase / Datasette | EvalBase status | queries | pairs |",
+             "| --- | ---: | ---: | ---: | --- | ---: | ---: | --- | ---: | ---: |"]
     for m in measured:
         e, d = m.evalbase, m.datasette
         ratio = _ratio(e.p50(), d.p50())
         datasette = f"{_ms(d.p50())} / {_ms(d.p95())}" + ("" if m.page.datasette else " (baseline)")
         q = queries.get(m.page.evalbase, {})
         count = q.get("queries")
+        cold_ratio = _ratio(m.cold.p50(), d.p50() if m.page.datasette else baseline.p50())
+        cold = "—" if not m.cold.responses else \
+            f"{_ms(m.cold.p50())} / {_ms(m.cold.p95())}, {'—' if cold_ratio is None else f'{cold_ratio:.2f}'}"
         lines.append(f"| {m.page.name} `{m.page.evalbase}` | {_ms(e.p50())} / {_ms(e.p95())} | {datasette} "
-                     f"| {'—' if ratio is None else f'{ratio:.2f}'} | {_target(m, baseline)} "
+                     f"| {'—' if ratio is None else f'{ratio:.2f}'} | {_target(m, baseline)} | {cold} "
                      f"| {_kb(e.size())} / {_kb(d.size())} | {_status(m)} "
                      f"| {count if count is not None else q.get('status', '—')} | {len(e.responses)} |")
     return "\n".join(lines)
@@ -133,7 +136,11 @@ def render(*, title, command, machine_lines, data_lines, preparation, timings, m
               "requests alternated with EvalBase's pages in this run.", "", page_table(measured, queries), "",
               "Times from sending the request to the last byte, each on a new connection, EvalBase and Datasette "
               "alternated request by request; p95 is nearest-rank (the slowest of fewer than 20). Queries: the same "
-              "page in-process (Django test client) against the same database.",
+              "page in-process (Django test client) against the same database. EvalBase keeps the figures about a "
+              "selection (totals, facet counts, chart data) per data version until anything changes "
+              "(evalbase/lib/aggregates.py); *cache off* is a second EvalBase worker that computes them on every "
+              "request (AGGREGATE_CACHE=false), alternated in the same pairs: what the first visit to a selection "
+              "after a change costs (its ratio is against the same Datasette page, or the baseline).",
               "", "## Exports (unfiltered portfolio, fresh gunicorn worker)", "", export_table(exports, queries)]
     parts += ["", "Matching rows, read on each page (EvalBase's page, Datasette's JSON):", ""]
     parts += [f"- {m.page.name}: EvalBase {_count(m.counts[0])}, Datasette {_count(m.counts[1])} "

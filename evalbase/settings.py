@@ -200,6 +200,14 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Figures about a whole selection, cached per data version (evalbase/lib/aggregates.py).
+AGGREGATE_CACHE = env_bool("AGGREGATE_CACHE", True)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "aggregates": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aggregates",
+                   "TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 500}},
+}
+
 # Where the transcribed reports live and where their seed texts are.
 FIXTURES_DIR = Path(os.environ.get("EVALBASE_FIXTURES_DIR", BASE_DIR / "fixtures"))
 SEEDS_DIR = Path(os.environ.get("EVALBASE_SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))

@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.filtering import filter_problems
 from evalbase.lib.listing import CountedPaginator, Facet, chips, facet_counts, json_page, wants_json
@@ -59,11 +60,24 @@ FILTER_LABELS = {"q": "Contains", "organisation": "Organisation", "evaluation": 
                  "allotment_max": "Allotment at most"}
 
 
-def _lists(request, filterset):
+def _lists(request):
     """What the portfolio and its summary share: facets and chips for the current selection."""
     facets = facet_counts(request, ProjectFilter, project_list(), FACETS)
     return {"facets": facets, "chips": chips(request, facets, FILTER_LABELS),
             "facet_names": [facet.name for facet in FACETS]}
+
+
+def _selection(request, projects):
+    """What the portfolio shows about the whole selection: totals, charts with their data, facets
+    and chips. Cached per data version (evalbase/lib/aggregates.py)."""
+    def compute():
+        totals = portfolio_totals(projects)
+        # Charts show one currency: the one most lines of the selection are in.
+        currency = totals["by_currency"][0]["currency"] if totals["by_currency"] else ""
+        drawn = charts.portfolio_charts(totals["by_region"], projects_started_per_year(projects),
+                                        largest_projects(projects, currency=currency), currency)
+        return {"totals": totals, "chart_currency": currency, "drawn": drawn, **_lists(request)}
+    return cached("portfolio", selection_key(request, ignore=("page", "format", "chart")), compute)
 
 
 def portfolio(request):
@@ -74,25 +88,19 @@ def portfolio(request):
     if wants_export(request) and not request.GET.get("chart"):
         return export_response(request, "portfolio", PROJECT_COLUMNS,
                                (_project_row(p) for p in projects.iterator(chunk_size=2000)))
-    totals = portfolio_totals(projects)
-    page = CountedPaginator(projects, PAGE_SIZE, count=totals["projects"]).get_page(request.GET.get("page"))
-    if wants_json(request):
-        return json_page(request, page, PROJECT_COLUMNS, _project_row)
-    # Charts show one currency: the one most lines of the selection are in.
-    currency = totals["by_currency"][0]["currency"] if totals["by_currency"] else ""
-    drawn = charts.portfolio_charts(totals["by_region"],
-                                    projects_started_per_year(projects),
-                                    largest_projects(projects, currency=currency), currency)
+    selection = _selection(request, projects)
+    drawn = selection.pop("drawn")
     if request.GET.get("chart") in drawn:  # a chart's data, as offered beside it
         data = drawn[request.GET["chart"]][1]
         return export_response(request, request.GET["chart"], data.columns, data.rows)
-    for chart, _ in drawn.values():
-        chart["data_url"] = _with(request, chart=chart["id"], format="csv")
-    context = {
-        "filter": filterset, "page": page, "totals": totals, "chart_currency": currency,
-        "charts": [chart for chart, _ in drawn.values()],
-        "projects": with_amounts_by_currency(page.object_list), "keep": ["sort"], **_lists(request, filterset),
-    }
+    page = CountedPaginator(projects, PAGE_SIZE, count=selection["totals"]["projects"]).get_page(
+        request.GET.get("page"))
+    if wants_json(request):
+        return json_page(request, page, PROJECT_COLUMNS, _project_row)
+    charts_shown = [dict(chart, data_url=_with(request, chart=chart["id"], format="csv"))
+                    for chart, _ in drawn.values()]
+    context = {"filter": filterset, "page": page, "charts": charts_shown, "keep": ["sort"],
+               "projects": with_amounts_by_currency(page.object_list), **selection}
     return render(request, "projects/portfolio.html", context)
 
 
@@ -104,6 +112,16 @@ def _with(request, **params):
     return "?" + query.urlencode()
 
 
+def _summary_selection(request, by, projects):
+    """The summary table by `by`, its charts, facets and chips; cached per data version."""
+    def compute():
+        table = portfolio_summary(by=by, projects=projects, allotments=allotments_of(projects))
+        return {"table": table, "without_lines": projects.filter(allotment_count=0).count(),
+                "charts": [charts.summary_chart(table, total["currency"]) for total in table["totals"]],
+                **_lists(request)}
+    return cached("summary", selection_key(request), compute)
+
+
 def summary(request):
     by = request.GET.get("by", "status")
     filterset, error = _filtered(request)
@@ -112,8 +130,8 @@ def summary(request):
     if error:
         context = {"error": error, "dimensions": SUMMARY_DIMENSIONS, "filter": filterset, "by": by}
         return render(request, "projects/summary.html", context, status=400)
-    projects = filterset.qs
-    table = portfolio_summary(by=by, projects=projects, allotments=allotments_of(projects))
+    selection = _summary_selection(request, by, filterset.qs)
+    table = selection["table"]
     rows = table["rows"] + table["totals"]
     if wants_export(request):
         return export_response(request, f"portfolio-summary-by-{by}", SUMMARY_COLUMNS,
@@ -121,10 +139,7 @@ def summary(request):
     if wants_json(request):
         return JsonResponse({"by": by, "definition": table["dimension"].definition, "count": len(rows),
                              "rows": [{column: row[column] for column in SUMMARY_COLUMNS} for row in rows]})
-    context = {"table": table, "by": by, "dimensions": SUMMARY_DIMENSIONS, "filter": filterset,
-               "without_lines": projects.filter(allotment_count=0).count(),
-               "charts": [charts.summary_chart(table, total["currency"]) for total in table["totals"]],
-               "keep": ["by"], **_lists(request, filterset)}
+    context = {"by": by, "dimensions": SUMMARY_DIMENSIONS, "filter": filterset, "keep": ["by"], **selection}
     return render(request, "projects/summary.html", context)
 
 

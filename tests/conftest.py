@@ -77,3 +77,9 @@ def plain_static_files(settings):
 def quick_password_hashing(settings):
     """Users are created in many tests; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_aggregate_cache(settings):
+    """Figures computed afresh in every test; tests/test_aggregate_cache.py tests the cache itself."""
+    settings.AGGREGATE_CACHE = False
