@@ -15,6 +15,7 @@ from decimal import Decimal
 from evaluations.models import RATING_MEASURES, Measure, PublishedFigure
 from ratings.selectors import criterion_averages
 
+from .drilldown import Drilldown, drilldown
 from .slices import MONEY_UNITS, PortfolioSlices, rounded
 
 
@@ -31,6 +32,20 @@ class Reconciliation:
     status: str
     alternative_label: str = ""
     alternative: Decimal | None = None
+    drilldown: Drilldown | None = None
+
+    @property
+    def relative_difference(self):
+        """The difference as a share of the published value (for sorting across units); None if not recomputed."""
+        if self.recomputed is None:
+            return None
+        if not self.figure.value:
+            return abs(self.recomputed) * 100
+        return abs(self.difference) * 100 / abs(self.figure.value)
+
+    @property
+    def status_slug(self):
+        return self.status.replace(" ", "-")
 
     @property
     def difference(self):
@@ -120,9 +135,12 @@ def reconcile(*, evaluation=None, figures=None):
     averages = criterion_averages({f.evaluation_id for f in figures if f.measure in RATING_MEASURES})
     results = []
     for figure in figures:
+        bound = None
         if figure.measure in RATING_MEASURES:
             recomputed, label, alternative = _rating_value(figure, averages)
         else:
             recomputed, label, alternative = slices.value(figure)
-        results.append(Reconciliation(figure, recomputed, _status(figure, recomputed), label, alternative))
+            bound = slices.bound(figure)
+        results.append(Reconciliation(figure, recomputed, _status(figure, recomputed), label, alternative,
+                                      drilldown(figure, bound)))
     return results

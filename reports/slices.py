@@ -164,6 +164,12 @@ class PortfolioSlices:
     def get(self, figure, name, *, whole=False):
         return self.sums[f"{self.aliases[self._key(figure, whole)]}_{name}"]
 
+    def bound(self, figure):
+        """The amount a figure about project sizes compares with (its threshold, or the average project); else None."""
+        if figure.measure in SIZED:
+            return threshold_of(figure.group)
+        return self.average(figure) if figure.measure in RELATIVE else None
+
     def average(self, figure):
         return average(self.get(figure, "allotment", whole=True), self.get(figure, "projects", whole=True))
 
