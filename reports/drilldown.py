@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from evalbase.lib.listing import query_string
 from evaluations.models import Measure
+from projects.selectors import DIMENSIONS
 
 CENT = Decimal("0.01")
 # Figures about a group of lines, and the summary grouping that prints one row per group.
@@ -27,9 +28,15 @@ WHOLE = {
 GROUP = {
     Measure.PROJECTS: "Projects", Measure.ALLOTMENTS: "Allotment lines", Measure.ALLOTMENT: "Total allotment",
     Measure.EXPENDITURE: "Total expenditure", Measure.ALLOTMENT_SHARE: "Share of allotment (%)",
-    Measure.EXPENDITURE_SHARE: "Total expenditure against the Total row",
+    Measure.EXPENDITURE_SHARE: "Total expenditure, as a share of the Total row's",
     Measure.AVERAGE_PROJECT: "Average project size", Measure.COUNTRIES: "Projects, one row per country",
 }
+
+# Project-level groups the portfolio filters on (several values: any of them), and its totals.
+PORTFOLIO_FILTERS = ("region", "approach", "country")
+PORTFOLIO_TOTALS = {Measure.PROJECTS: "the number of projects at the top",
+                    Measure.ALLOTMENT: "the amount allotted at the top",
+                    Measure.EXPENDITURE: "the amount spent at the top"}
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,11 @@ def drilldown(figure, bound=None):
     if figure.dimension == "status" and sorted(groups) == ["not_stated", "ongoing"]:
         # UNIDO's Table 1 counts lines printed without a status as ongoing: that grouping exists.
         return Drilldown(_summary(slug, "status_table_1"), f"row Ongoing, column {GROUP[figure.measure]}")
-    rows = " + ".join(groups)
+    if len(groups) > 1 and figure.dimension in PORTFOLIO_FILTERS and figure.measure in PORTFOLIO_TOTALS:
+        # Groups of projects: the portfolio filtered to all of them totals them at the top.
+        url = reverse("projects:portfolio") + query_string(evaluation=slug, **{figure.dimension: groups})
+        return Drilldown(url, PORTFOLIO_TOTALS[figure.measure])
+    choices = DIMENSIONS[figure.dimension].choices
+    rows = " + ".join(str(choices.get(group, group)) for group in groups)
     return Drilldown(_summary(slug, SUMMARY_BY[figure.dimension]),
                      f"row{'s' if len(groups) > 1 else ''} {rows}, column {GROUP[figure.measure]}")
