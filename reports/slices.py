@@ -73,7 +73,7 @@ def _whole_sums(programmes):
             money = into["money"].setdefault(row["currency"], [Decimal(0), Decimal(0)])
             money[0] += row["allotment"] or 0
             money[1] += row["expenditure"] or 0
-    for row in mixed if any(r["currency"] == "" for r in rows) else []:
+    for row in mixed:  # few projects (indexed on currency), their lines by project
         into = sums[row["project__programme_id"]]["money"].setdefault(row["currency"], [Decimal(0), Decimal(0)])
         into[0] += row["allotment"] or 0
         into[1] += row["expenditure"] or 0
