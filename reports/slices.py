@@ -51,12 +51,13 @@ def currency_of(figure):
     return figure.unit if figure.unit in MONEY_UNITS else "USD"
 
 
-def _whole_sums(programmes):
+def _whole_sums(programmes, counting_countries):
     """{programme id: {"projects", "allotments", "countries": set, "money": {currency: [allotment, expenditure]}}}
-    for the programmes' projects with lines: two grouped queries."""
+    for the programmes' projects with lines: two grouped queries, and one listing the countries of the
+    programmes in `counting_countries` if any."""
     sums = {}
-    rows = (Project.objects.filter(programme__in=programmes, allotment_count__gt=0).order_by()
-            .values("programme_id", "country_id", "currency")
+    with_lines = Project.objects.filter(programme__in=programmes, allotment_count__gt=0).order_by()
+    rows = (with_lines.values("programme_id", "currency")
             .annotate(projects=Count("pk"), allotments=Sum("allotment_count"), allotment=Sum("allotment_total"),
                       expenditure=Sum("expenditure_total")))
     mixed = (Allotment.objects.filter(project__programme__in=programmes, project__currency="",
@@ -67,8 +68,6 @@ def _whole_sums(programmes):
         into = sums.setdefault(row["programme_id"], {"projects": 0, "allotments": 0, "countries": set(), "money": {}})
         into["projects"] += row["projects"]
         into["allotments"] += row["allotments"]
-        if row["country_id"] is not None:
-            into["countries"].add(row["country_id"])
         if row["currency"]:
             money = into["money"].setdefault(row["currency"], [Decimal(0), Decimal(0)])
             money[0] += row["allotment"] or 0
@@ -77,6 +76,10 @@ def _whole_sums(programmes):
         into = sums[row["project__programme_id"]]["money"].setdefault(row["currency"], [Decimal(0), Decimal(0)])
         into[0] += row["allotment"] or 0
         into[1] += row["expenditure"] or 0
+    countries = with_lines.filter(programme__in=counting_countries, country__isnull=False)
+    pairs = countries.values_list("programme_id", "country_id").distinct() if counting_countries else []
+    for programme_id, country_id in pairs:
+        sums[programme_id]["countries"].add(country_id)
     return sums
 
 
@@ -89,7 +92,10 @@ class PortfolioSlices:
         for evaluation_id, programme_id in links.values_list("evaluation_id", "programme_id"):
             self.programmes.setdefault(evaluation_id, []).append(programme_id)
         self.aliases, self.sums = {}, {}
-        by_programme = _whole_sums([p for ps in self.programmes.values() for p in ps]) if self.programmes else {}
+        counting = {programme for figure in figures if figure.measure == Measure.COUNTRIES
+                    for programme in self.programmes.get(figure.evaluation_id, [])}
+        evaluated = [programme for programmes in self.programmes.values() for programme in programmes]
+        by_programme = _whole_sums(evaluated, counting) if evaluated else {}
         by_evaluation = {}
         for figure in figures:
             by_evaluation.setdefault(figure.evaluation_id, []).append(figure)
