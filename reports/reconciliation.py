@@ -58,6 +58,12 @@ class Reconciliation:
         return format_value(self.recomputed, self.figure.unit)
 
     @property
+    def difference_display(self):
+        if self.difference is None:
+            return "—"
+        return ("+" if self.difference > 0 else "") + format_value(self.difference, self.figure.unit)
+
+    @property
     def alternative_display(self):
         return format_value(self.alternative, self.figure.unit)
 

@@ -34,5 +34,5 @@ def reconciliation(request):
                             json_dumps_params={"ensure_ascii": False})
     context = {"groups": by_evaluation(rows), "count": len(rows), "facets": selection.facets,
                "chips": chips(request, selection.facets), "sorts": SORTS, "sort": request.GET.get("sort", "table"),
-               "counts": {label: sum(1 for r in rows if r.status == status) for status, label in STATUSES.items()}}
+               "counts": {status: sum(1 for r in rows if r.status == status) for status in STATUSES}}
     return render(request, "reports/reconciliation.html", context)
