@@ -24,6 +24,11 @@ CENT = Decimal("0.01")
 MONEY_UNITS = (PublishedFigure.Unit.USD, PublishedFigure.Unit.CHF)
 SIZED = (Measure.PROJECTS_OVER, Measure.PROJECTS_UNDER)
 RELATIVE = (Measure.PROJECTS_OVER_AVERAGE, Measure.PROJECTS_UNDER_AVERAGE)
+# The sums of a group of lines each measure reads (Django compiles each aggregate: only those needed).
+NEEDS = {Measure.PROJECTS: ("projects", "allotments"), Measure.ALLOTMENTS: ("allotments",),
+         Measure.ALLOTMENT: ("allotment",), Measure.EXPENDITURE: ("expenditure",),
+         Measure.ALLOTMENT_SHARE: ("allotment",), Measure.EXPENDITURE_SHARE: ("expenditure",),
+         Measure.AVERAGE_PROJECT: ("allotment", "projects"), Measure.COUNTRIES: ("countries",)}
 
 
 def threshold_of(group):
@@ -127,9 +132,10 @@ class PortfolioSlices:
         expressions = {}
         for figure in figures:
             key = self._key(figure)
-            if key not in self.aliases:
+            if key != self._key(figure, whole=True):  # a group of lines (whole slices are stored already)
                 alias = self.aliases.setdefault(key, f"s{len(self.aliases)}")  # SQL-safe names for the slices
-                expressions.update({f"{alias}_{name}": sum_ for name, sum_ in line_sums(*self._slice(key)).items()})
+                sums = line_sums(*self._slice(key))
+                expressions.update({f"{alias}_{name}": sums[name] for name in NEEDS.get(figure.measure, ())})
             threshold = threshold_of(figure.group)  # without an amount in the group nothing can be counted
             if figure.measure in SIZED and threshold is not None:
                 expressions.update(self._sized(figure, threshold))
@@ -149,9 +155,9 @@ class PortfolioSlices:
 
     def _slice(self, key):
         """(the Q selecting the slice's lines, its currency)."""
-        evaluation_id, dimension, group, currency = key.split("|")
-        # The evaluation's lines: those of projects in the programmes it evaluates.
-        condition = Q(project__programme__in=self.programmes.get(int(evaluation_id), []))
+        _, dimension, group, currency = key.split("|")
+        # Within the evaluation's lines (the query reads only those of its programmes' projects).
+        condition = Q()
         if dimension:
             values = [value.strip() for value in group.split(",")]
             if dimension == "year":  # a group that is no year names no line
