@@ -13,6 +13,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from evaluations.models import PublishedFigure
+
 from .builders import cited, make_allotment, make_evaluation, make_programme, make_project, make_published_figure
 from .builders import region as region_of
 
@@ -117,21 +119,14 @@ def test_json_lists_the_same_rows_with_their_count(client, reports):
     assert data["rows"][0]["recomputed"] == "300.00" and "/portfolio/summary/" in data["rows"][0]["line_items"]
 
 
-def drilled(client, reports, key):
-    response = page(client, evaluation="alpha")
-    html = response.content.decode()
-    row = html[html.index(f'id="figure-{Figure.pk(key)}"'):]
+def drilled(client, key):
+    """The page the figure `key` links to as its line items, as text."""
+    html = page(client, evaluation="alpha").content.decode()
+    row = html[html.index(f'id="figure-{PublishedFigure.objects.get(key=key).pk}"'):]
     url = re.search(r'<a href="([^"]+)">See the line items', row).group(1).replace("&amp;", "&")
     linked = client.get(url)
     assert linked.status_code == 200
     return " ".join(linked.content.decode().split())
-
-
-class Figure:
-    @staticmethod
-    def pk(key):
-        from evaluations.models import PublishedFigure
-        return PublishedFigure.objects.get(key=key).pk
 
 
 @pytest.mark.parametrize("key, shown", [
@@ -143,7 +138,7 @@ class Figure:
     ("large-projects", 'data-total="projects">2</div>'),  # the portfolio of projects above 150
 ])
 def test_following_a_figure_to_its_line_items_shows_the_recomputed_number(client, reports, key, shown):
-    assert shown in drilled(client, reports, key)
+    assert shown in drilled(client, key)
 
 
 def test_the_queries_do_not_grow_with_the_number_of_projects(client, reports):
