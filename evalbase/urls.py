@@ -10,6 +10,7 @@ MOVED_TO_REFERENCE = "sourcedocument|organisation|region|country|criterion|ratin
 urlpatterns = [
     # Before ratings/: the evidence map spans findings and ratings, so it lives in overview.
     path("", include("overview.urls")),
+    path("", include("reports.urls")),
     path("portfolio/", include("projects.urls")),
     path("ratings/", include("ratings.urls")),
     path("findings/", include("findings.urls")),

@@ -1,4 +1,4 @@
-"""The pages that span every app: home, the evaluations, reconciliation, sources, the evidence map."""
+"""The pages that span every app: home, the evaluations, sources, the evidence map."""
 
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, render
@@ -14,9 +14,6 @@ from reference.models import SourceDocument
 from reports.reconciliation import reconcile
 
 from .selectors import EVIDENCE_MAP_COLUMNS, evidence_map, heat_legend
-
-RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as_printed", "published",
-                          "recomputed", "difference", "status", "alternative", "alternative_value", "explanation"]
 
 
 def home(request):
@@ -74,21 +71,6 @@ def evaluation_detail(request, slug):
         },
     }
     return render(request, "overview/evaluation_detail.html", context)
-
-
-def reconciliation(request):
-    results = reconcile()
-    if wants_export(request):
-        return export_response(request, "reconciliation", RECONCILIATION_COLUMNS, (
-            [r.figure.evaluation.slug, r.figure.key, r.figure.label, r.figure.citation,
-             r.figure.printed_value, r.figure.value, "" if r.recomputed is None else r.recomputed,
-             "" if r.difference is None else r.difference, r.status, r.alternative_label,
-             "" if r.alternative is None else r.alternative, r.explanation]
-            for r in results
-        ))
-    counts = {status: sum(1 for r in results if r.status == status)
-              for status in ("match", "mismatch", "not recomputable")}
-    return render(request, "overview/reconciliation.html", {"results": results, "counts": counts})
 
 
 def sources(request):
