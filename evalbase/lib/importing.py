@@ -172,16 +172,16 @@ class Column:
 
 class Progress:
     """Tells `report(state, rows, checked)` how far an import got: every `every` seconds while checking,
-    then once before writing (one transaction: a write shows no partial progress to anyone else)."""
+    then once before writing (one transaction: a write shows no partial progress to anyone else).
+    `checked` counts each row twice: its cells, then the rules across rows and with the database."""
 
     def __init__(self, report, rows, every=0.5):
-        self.report, self.rows, self.checked, self.every = report, rows, 0, every
-        self.last = time.monotonic()
+        self.report, self.rows, self.checked, self.every, self.last = report, rows, 0, every, time.monotonic()
         report("checking", rows, 0)
 
-    def row_checked(self):
-        self.checked += 1
-        if self.checked % 200 == 0 and time.monotonic() - self.last >= self.every:
+    def advance(self, rows=1):
+        self.checked += rows
+        if self.checked % 100 < rows and time.monotonic() - self.last >= self.every:
             self.last = time.monotonic()
             self.report("checking", self.rows, self.checked)
 
@@ -230,13 +230,16 @@ class Importer:
 
     def clean_cells(self, number, row, report):
         """The row's values by column (None for an empty cell), or None after reporting its problems."""
-        if self.progress:
-            self.progress.row_checked()
+        self.advance()
         values, errors = self.form.clean_row(row)
         for column, reasons in errors.items():
             for reason in reasons:
                 report.problem(number, column, reason)
         return None if errors else values
+
+    def advance(self, rows=1):  # rows count twice in the progress: their cells (clean_cells), then the rest
+        if self.progress:
+            self.progress.advance(rows)
 
     def clean_record(self, record, number, report):
         """The model's own rules; each message becomes a problem on the column it is about. True if none.
@@ -300,12 +303,9 @@ def run_import(importer, content, filename, *, commit, user=None, progress=None)
     report = ImportReport(kind=importer.kind, filename=filename, columns=importer.column_names())
     try:
         table = read_table(content, filename, expected=report.columns)
-    except WrongColumns as wrong:
-        for problem in wrong.problems:
+    except (WrongColumns, FileProblem) as refused:
+        for problem in getattr(refused, "problems", [refused]):
             report.problem(problem.row, problem.column, problem.reason)
-        return report
-    except FileProblem as problem:
-        report.problem(problem.row, problem.column, problem.reason)
         return report
     report.rows = table.rows
     run = importer(Progress(progress, len(table.rows)) if progress else None)

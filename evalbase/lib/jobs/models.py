@@ -30,7 +30,7 @@ class ImportJob(models.Model):
     preview_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
     rows = models.PositiveIntegerField(default=0)  # rows read
-    checked = models.PositiveIntegerField(default=0)  # rows checked so far
+    checked = models.PositiveIntegerField(default=0)  # steps of the check done, two a row (Progress)
     result = models.JSONField(null=True, blank=True)  # the report (evalbase.lib.jobs.tasks.stored_report)
     created = models.DateTimeField(default=timezone.now)
     started = models.DateTimeField(null=True, blank=True)
@@ -52,7 +52,11 @@ class ImportJob(models.Model):
         """How far the check is, 0-100; None while writing (one transaction: no partial progress to show)."""
         if self.state == self.State.WRITING:
             return None
-        return round(100 * self.checked / self.rows) if self.rows else 0
+        return min(100, round(100 * self.checked / self.steps)) if self.rows else 0
+
+    @property
+    def steps(self):
+        return 2 * self.rows
 
     @property
     def report(self):
