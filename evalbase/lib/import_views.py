@@ -82,14 +82,13 @@ class ImportPages:
 
     def confirm_page(self, request):
         """Queue the write of the upload whose preview was confirmed, all or nothing; call on POST only."""
-        kept = request.session.pop(self.session_key, None)
-        preview = ImportJob.objects.filter(pk=kept["job"], user=request.user, commit=False).first() if kept else None
+        kept = request.session.pop(self.session_key, None) or {}
+        preview = ImportJob.objects.filter(pk=kept.get("job"), user=request.user, commit=False).first()
         digest = request.POST.get("digest")
         content = pending.load(kept["token"]) if preview else None
         if (content is None or preview.result is None or preview.result["problem_count"] or kept["digest"] != digest
                 or hashlib.sha256(content).hexdigest() != digest):
-            if kept:
-                pending.discard(kept["token"])
+            pending.discard(kept.get("token"))
             messages.error(request, "Nothing was imported: that preview is no longer current (it was confirmed, "
                                     "replaced by another upload or expired). Upload the file again.")
             return redirect(self.upload)
