@@ -204,3 +204,12 @@ def test_the_database_queue_and_its_worker_run_the_jobs(staff, settings):
     done = staff.get(queued.redirect_chain[-1][0]).content.decode()
     assert "Imported portfolio.csv: projects: 5 created" in done and imported() == (5, 10)
     assert list(DBTaskResult.objects.values_list("status", flat=True)) == ["SUCCESSFUL", "SUCCESSFUL"]
+
+
+def test_an_upload_kept_by_an_older_release_is_refused_with_the_message(staff):
+    """Sessions from before the jobs kept the upload without a job: confirming it asks for the file again."""
+    session = staff.session
+    session["import-portfolio"] = {"token": "a" * 43, "name": "old.csv", "digest": "0" * 64}
+    session.save()
+    page = staff.post("/portfolio/import/confirm/", {"digest": "0" * 64}, follow=True).content.decode()
+    assert "Nothing was imported: that preview is no longer current" in page and not ImportJob.objects.exists()
