@@ -45,9 +45,12 @@ endef
 run: load static
 	$(call with_worker,$(BIN)/gunicorn evalbase.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -)
 
-# Development: Django's server, reloading on every change, with DEBUG pages (the worker reloads too).
+# Development: Django's server, reloading on every change, with DEBUG pages; the worker beside it
+# (restart `make dev` after changing what a job does: the worker does not reload).
 dev: load
-	$(call with_worker,DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT))
+	@$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production on PostgreSQL, behind a reverse proxy (README, "Deployment").
 WEB_CONCURRENCY ?= 4
