@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "operations",
     "axes",
     "health_check",
+    # Imports run as background jobs: Django's tasks API (backported) with its database queue.
+    "django_tasks",
+    "django_tasks_db",
+    "evalbase.lib.jobs",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +170,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c jit=off -c work_mem={os.environ.get('DB_WORK_MEM', '32MB')}")
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: pages keep reading while the background worker writes a large import (SQLite
+    # still takes one writer at a time: other writes wait for it; PostgreSQL has no such wait).
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -199,6 +208,14 @@ STORAGES = {
     # Compressed, hash-named files with far-future cache headers (plotly.min.js is 4.8 MB).
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Background jobs (imports: evalbase/lib/jobs): queued in the database, run by `manage.py db_worker`,
+# which `make run` and `make serve` start beside the web server. TASKS_BACKEND=immediate runs them
+# inside the request instead (no worker; a long import then holds the request).
+TASKS = {"default": {
+    "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+    if os.environ.get("TASKS_BACKEND") == "immediate" else "django_tasks_db.DatabaseBackend",
+}}
 
 # Figures about a whole selection, cached per data version (evalbase/lib/aggregates.py).
 AGGREGATE_CACHE = env_bool("AGGREGATE_CACHE", True)
