@@ -15,7 +15,7 @@ from findings.models import ManagementResponse, Recommendation, ResponsibilityOw
 from .selectors import NO_RESPONSE
 
 STANCES = [*ManagementResponse.Stance.choices, (NO_RESPONSE, "No response")]
-OVERDUE = [("yes", "Overdue"), ("no", "Not overdue")]
+OVERDUE = [("yes", "Yes"), ("no", "No")]
 
 
 class RecommendationOrdering(django_filters.OrderingFilter):
