@@ -187,8 +187,8 @@ def recommendation_counts(recommendations, *, today=None):
     )
     by_status = dict(chosen.values_list("status").annotate(count=Count("pk")).order_by())
     return {
-        "owners": [{"name": row["owners__name"] or NO_OWNER, "count": row["count"], "overdue": row["overdue"]}
-                   for row in by_owner],
+        "owners": [{"name": row["owners__name"] or NO_OWNER, "owner": row["owners__name"] or "", "count": row["count"],
+                    "overdue": row["overdue"]} for row in by_owner],
         "statuses": [{"name": label, "count": by_status[status]}
                      for status, label in Recommendation.Status.choices if status in by_status],
         "total": sum(by_status.values()),

@@ -37,11 +37,11 @@ OVERDUE_COLUMNS = ["owner", "evaluation", "number", "text", "status", "due_date"
 PAGE_SIZE = 50
 # The filters offered as facets: values with counts for the current selection.
 FACETS = [
-    Facet("evaluation", "Evaluation", "evaluation__slug", label_field="evaluation__title", limit=30),
     Facet("status", "Status", "status", choices=tuple(Recommendation.Status.choices)),
-    Facet("owner", "Responsibility owner", "owners__name", limit=30),
-    Facet("stance", "Management response", "stance_key", choices=tuple(STANCES)),
     Facet("overdue", "Overdue", "overdue_key", choices=tuple(OVERDUE)),
+    Facet("stance", "Management response", "stance_key", choices=tuple(STANCES)),
+    Facet("owner", "Responsibility owner", "owners__name", limit=30),
+    Facet("evaluation", "Evaluation", "evaluation__slug", label_field="evaluation__title", limit=30),
 ]
 OVERDUE_FACETS = [facet for facet in FACETS if facet.name in ("evaluation", "owner", "status", "stance")]
 

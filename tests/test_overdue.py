@@ -73,7 +73,7 @@ def test_slips_are_shown_on_the_recommendation_page_and_the_tracker(client, ada)
     assert [r.slips for r in tracker.context["page"]] == [2]
     html = " ".join(tracker.content.decode().split())
     assert '<th scope="col" class="num">Slipped</th>' in html
-    assert '<td data-label="Due">2027-05-31</td><td class="num" data-label="Slipped">2</td>' in html
+    assert '<td class="due" data-label="Due">2027-05-31</td><td class="num" data-label="Slipped">2</td>' in html
 
 
 def test_tracker_queries_do_not_grow_with_rows_or_versions(client, ada):
@@ -150,7 +150,8 @@ def test_the_overdue_page_shows_each_owner_with_days_overdue_and_slips(client, o
     slipped = overdue["slipped"]
     assert (f'<td class="num" data-label="No.">{slipped.number}</td> <td class="rec-text" data-label="Recommendation">'
             f'<a href="{slipped.get_absolute_url()}">') in page
-    assert (f'<td data-label="Status">In progress</td> <td data-label="Due">{days_from_today(-10).isoformat()}</td>'
+    assert ('<td data-label="Status">In progress</td> '
+            f'<td class="due" data-label="Due">{days_from_today(-10).isoformat()}</td>'
             '<td class="num key" data-label="Days overdue">10</td><td class="num" data-label="Slipped">2</td>') in page
     assert 'href="?evaluation=follow-up-check&amp;format=csv"' in page
     assert 'href="?evaluation=follow-up-check&amp;format=xlsx"' in page
