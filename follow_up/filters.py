@@ -30,7 +30,7 @@ class RecommendationOrdering(django_filters.OrderingFilter):
             descending = name.startswith("-")
             expression = F(name.lstrip("-"))
             ordering.append(expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
-        return qs.order_by(*ordering, "evaluation__title", "number", "pk")
+        return qs.order_by(*ordering, "evaluation__slug", "number", "pk")
 
 
 def _several(choices, label, **kwargs):
@@ -50,7 +50,7 @@ class RecommendationFilter(django_filters.FilterSet):
     overdue = _several(OVERDUE, "Overdue", field_name="overdue_key")
     sort = RecommendationOrdering(
         label="Sort by",
-        fields=(("due_date", "due"), ("evaluation__title", "evaluation"), ("status", "status"),
+        fields=(("due_date", "due"), ("evaluation__slug", "evaluation"), ("status", "status"),
                 ("number", "number")),
     )
 

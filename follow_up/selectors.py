@@ -21,7 +21,7 @@ def recommendation_list():
         Recommendation.objects.select_related("evaluation", "conclusion", "response", "source")
         .prefetch_related(Prefetch("owners", queryset=ResponsibilityOwner.objects.order_by("name")))
         .annotate(slips=due_date_slips())
-        .order_by("evaluation__title", "number", "pk")
+        .order_by("evaluation__slug", "number", "pk")
     )
 
 
@@ -204,7 +204,7 @@ def overdue_rows(recommendations, *, owners=(), today=None):
             .annotate(owner_name=F("owners__name")))
     if owners:
         rows = rows.filter(owner_name__in=owners)
-    return rows.order_by(F("owner_name").asc(nulls_last=True), "due_date", "evaluation__title", "number", "pk")
+    return rows.order_by(F("owner_name").asc(nulls_last=True), "due_date", "evaluation__slug", "number", "pk")
 
 
 def overdue_by_owner(recommendations, *, owners=(), today=None):
