@@ -22,23 +22,21 @@ import csv
 import io
 import logging
 import re
-import tempfile
-from decimal import Decimal
-from itertools import chain, islice
+from itertools import chain
 
 from django.conf import settings
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+
+from .xlsx_writer import MAX_ROWS, StreamingWorkbook
 
 FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FAILURE_MARKER = "# EXPORT FAILED"
 CHUNK_CHARS = 64 * 1024  # one write to the socket per ~64 KB, not one per row
-XLSX_MAX_ROWS = 100_000  # default of settings.EXPORT_XLSX_MAX_ROWS
+XLSX_MAX_ROWS = MAX_ROWS - 1  # default of settings.EXPORT_XLSX_MAX_ROWS: Excel's limit, less the header
 
 log = logging.getLogger(__name__)
 
@@ -92,16 +90,6 @@ def csv_response(filename, columns, rows):
     return response
 
 
-def _cell(sheet, value):
-    # Excel holds floats; Decimal money is written as a number with its exact printed digits.
-    if isinstance(value, Decimal):
-        value = float(value)
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str):
-        cell.data_type = "s"  # openpyxl would store text starting with "=" as a formula
-    return cell
-
-
 def _about_rows(request, filename, count):
     link = request.build_absolute_uri(request.get_full_path()).replace("format=xlsx", "format=html")
     yield ["EvalBase export", filename]
@@ -130,58 +118,49 @@ def too_large_for_xlsx(request, count=None):
     return render(request, "exports/too_large.html", context, status=400)
 
 
-def _write_data(workbook, columns, rows, limit):
-    """The "data" sheet: how many rows it holds, or None if there are more than `limit`."""
-    data = workbook.create_sheet("data")
-    data.append([_cell(data, value) for value in columns])
-    written = 0
-    for row in islice(rows, limit + 1):
-        if written == limit:
-            return None
-        data.append([_cell(data, value) for value in row])
-        written += 1
-    return written
+def _data_rows(columns, rows, limit, outcome, name):
+    """The data sheet's rows; a failure, or more than `limit` rows, ends it with a FAILURE_MARKER row."""
+    yield columns
+    try:
+        for row in rows:
+            if outcome["rows"] == limit:
+                outcome["failure"] = f"at {limit:,} rows, the most an XLSX holds here: download the CSV for all"
+                break
+            yield row
+            outcome["rows"] += 1
+    except Exception as error:
+        log.exception("XLSX export %s failed after %d rows", name, outcome["rows"])
+        outcome["failure"] = f"after {outcome['rows']} rows ({type(error).__name__})"
+    if outcome["failure"]:
+        yield [f"{FAILURE_MARKER} {outcome['failure']}: the file is incomplete."]
 
 
-def _discard(workbook):
-    """Close a workbook that will not be saved and remove its sheets' temporary files."""
-    for sheet in workbook.worksheets:
-        if not sheet.closed:
-            sheet.close()
-        if sheet._writer is not None:
-            sheet._writer.cleanup()
+def _xlsx_bytes(request, filename, columns, rows, limit):
+    book = StreamingWorkbook(["data", "about"])
+    outcome = {"rows": 0, "failure": None}
+    yield from book.sheet(_data_rows(columns, rows, limit, outcome, filename))
+    count = outcome["rows"] if not outcome["failure"] else f"{FAILURE_MARKER} {outcome['failure']}"
+    yield from book.sheet(_about_rows(request, filename, count))
+    yield book.close()
 
 
 def xlsx_response(filename, columns, rows, *, request, count=None):
-    """An XLSX attachment: the rows on sheet "data"; filters, export time and link on sheet "about".
+    """An XLSX attachment, streamed as it is written (evalbase/lib/xlsx_writer.py): the rows on sheet "data";
+    filters, export time and link on sheet "about".
 
-    openpyxl's write-only mode keeps memory flat; the file is spooled to disk and sent only once
-    complete. More rows than `xlsx_max_rows()` (known from `count`, a callable, or found while
-    writing) answer `too_large_for_xlsx` instead: a spreadsheet that large takes minutes to build.
+    More rows than `xlsx_max_rows()`, known beforehand from `count` (a callable), answer
+    `too_large_for_xlsx`; found while writing, they end the file with a FAILURE_MARKER row.
     """
     limit = xlsx_max_rows()
     total = count() if count else None
     if total is not None and total > limit:
         return too_large_for_xlsx(request, total)
-    workbook = Workbook(write_only=True)
-    try:
-        written = _write_data(workbook, columns, rows, limit)
-    except BaseException:
-        _discard(workbook)
-        raise
-    if written is None:
-        _discard(workbook)
-        return too_large_for_xlsx(request)
-    about = workbook.create_sheet("about")
-    for row in _about_rows(request, filename, written):
-        about.append([_cell(about, value) for value in row])
-    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
-    workbook.save(spool)
-    spool.seek(0)
-    return FileResponse(
-        spool, as_attachment=True, filename=f"{filename}.xlsx",
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    rows = _first_and_rest(rows)
+    response = StreamingHttpResponse(
+        _xlsx_bytes(request, filename, columns, rows, limit),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 def export_response(request, filename, columns, rows, *, count=None):
