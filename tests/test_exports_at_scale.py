@@ -180,3 +180,22 @@ def test_no_server_timeout_cuts_a_download_longer_than_it(tmp_path, worker_class
     else:
         assert complete and seconds > 3 * 2, logged
         assert len(lines) == 61 and lines[-1].startswith("row 59,59,") and FAILURE_MARKER not in text
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_the_streaming_xlsx_writer_keeps_each_kind_of_value(large):
+    import datetime
+    from decimal import Decimal
+
+    from evalbase.lib.xlsx_writer import StreamingWorkbook, column_letter
+
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702)] == ["A", "Z", "AA", "ZZ", "AAA"]
+    row = ["a < b & \"c\"", "bell\x07gone", -3, Decimal("-12.50"), 2.5, True, None, "",
+           datetime.date(2024, 2, 29), datetime.datetime(2024, 2, 29, 12, 30), "  spaced  ", "=1+1"] + ["x"] * 20
+    book = StreamingWorkbook(["data", "about"])
+    data = b"".join([*book.sheet([["header"], row], large=large), *book.sheet([["about"]]), book.close()])
+    sheet = load_workbook(io.BytesIO(data))["data"]
+    assert [cell.value for cell in sheet[2][:12]] == [
+        "a < b & \"c\"", "bellgone", -3, -12.5, 2.5, True, None, None,
+        datetime.datetime(2024, 2, 29), datetime.datetime(2024, 2, 29, 12, 30), "  spaced  ", "=1+1"]
+    assert sheet["L2"].data_type == "s" and sheet["I2"].is_date and sheet["AF2"].value == "x"

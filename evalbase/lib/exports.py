@@ -35,6 +35,7 @@ FORMATS = ("csv", "xlsx")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 FAILURE_MARKER = "# EXPORT FAILED"
+LARGE_ROWS = 200_000  # an XLSX this long may pass 2 GiB unpacked: its sheet gets ZIP64 headers
 CHUNK_CHARS = 64 * 1024  # one write to the socket per ~64 KB, not one per row
 XLSX_MAX_ROWS = MAX_ROWS - 1  # default of settings.EXPORT_XLSX_MAX_ROWS: Excel's limit, less the header
 
@@ -135,10 +136,10 @@ def _data_rows(columns, rows, limit, outcome, name):
         yield [f"{FAILURE_MARKER} {outcome['failure']}: the file is incomplete."]
 
 
-def _xlsx_bytes(request, filename, columns, rows, limit):
+def _xlsx_bytes(request, filename, columns, rows, limit, large):
     book = StreamingWorkbook(["data", "about"])
     outcome = {"rows": 0, "failure": None}
-    yield from book.sheet(_data_rows(columns, rows, limit, outcome, filename))
+    yield from book.sheet(_data_rows(columns, rows, limit, outcome, filename), large=large)
     count = outcome["rows"] if not outcome["failure"] else f"{FAILURE_MARKER} {outcome['failure']}"
     yield from book.sheet(_about_rows(request, filename, count))
     yield book.close()
@@ -157,7 +158,7 @@ def xlsx_response(filename, columns, rows, *, request, count=None):
         return too_large_for_xlsx(request, total)
     rows = _first_and_rest(rows)
     response = StreamingHttpResponse(
-        _xlsx_bytes(request, filename, columns, rows, limit),
+        _xlsx_bytes(request, filename, columns, rows, limit, large=(total or 0) > LARGE_ROWS),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
     return response

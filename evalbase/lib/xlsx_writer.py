@@ -132,10 +132,11 @@ class StreamingWorkbook:
             '</Relationships>'))
         self.zip.writestr("xl/styles.xml", STYLES)
 
-    def sheet(self, rows):
-        """Write the next sheet from `rows` (sequences of values), yielding bytes now and then."""
+    def sheet(self, rows, *, large=False):
+        """Write the next sheet from `rows` (sequences of values), yielding bytes now and then.
+        `large`: it may pass 2 GiB unpacked (ZIP64 headers; Excel for Mac warns about them otherwise)."""
         self.written += 1
-        with self.zip.open(f"xl/worksheets/sheet{self.written}.xml", "w", force_zip64=True) as part:
+        with self.zip.open(f"xl/worksheets/sheet{self.written}.xml", "w", force_zip64=large) as part:
             part.write(f"{HEAD}<worksheet {NS}><sheetData>".encode())
             letters, pending = [], []
             for number, row in enumerate(rows, 1):
