@@ -42,8 +42,9 @@ endef
 
 # A safe first run: gunicorn, DEBUG off, the embedded SQLite database, a secret key made once
 # into var/secret_key (settings.py), static files by WhiteNoise; the jobs' worker beside it.
+# gunicorn.conf.py: threaded workers, whose timeout never cuts a long download (README, "Exports").
 run: load static
-	$(call with_worker,$(BIN)/gunicorn evalbase.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -)
+	$(call with_worker,$(BIN)/gunicorn evalbase.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -)
 
 # Development: Django's server, reloading on every change, with DEBUG pages; the worker beside it
 # (restart `make dev` after changing what a job does: the worker does not reload).
@@ -57,7 +58,7 @@ WEB_CONCURRENCY ?= 4
 BIND ?= 127.0.0.1:$(PORT)
 serve: migrate static
 	@test -n "$(DATABASE_URL)" || { echo "make serve needs DATABASE_URL=postgres://... (README, Deployment)" >&2; exit 2; }
-	$(call with_worker,$(BIN)/gunicorn evalbase.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) --access-logfile - \
+	$(call with_worker,$(BIN)/gunicorn evalbase.wsgi --config gunicorn.conf.py --bind $(BIND) --workers $(WEB_CONCURRENCY) --access-logfile - \
 		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}")
 
 # A backup of the database in var/backups/ (BACKUP_DIR); its path is the last line printed.

@@ -219,6 +219,8 @@ TASKS = {"default": {
 
 # Figures about a whole selection, cached per data version (evalbase/lib/aggregates.py).
 AGGREGATE_CACHE = env_bool("AGGREGATE_CACHE", True)
+# The most rows an XLSX download holds (Excel's limit); above, a page links to the CSV (evalbase/lib/exports.py).
+EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 1_048_575, minimum=1)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "aggregates": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aggregates",
