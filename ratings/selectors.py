@@ -3,8 +3,23 @@
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Case, Count, FloatField, Min, Prefetch, Q, When, prefetch_related_objects
-from django.db.models.functions import Cast
+from django.db.models import (
+    Avg,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    FloatField,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    Sum,
+    Value,
+    When,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Cast, Coalesce
 
 from evaluations.models import Evaluation, PublishedFigure
 from findings.models import Action, Recommendation
@@ -22,7 +37,23 @@ def rating_list(*, ratings=None):
     return ratings.select_related(
         "evaluation", "criterion", "scale", "project", "country", "programme", "source"
     ).order_by("evaluation__title", "subject_kind", "country__name", "project__number", "programme__name",
-               "criterion__order")
+               "criterion__order", "id")
+
+
+def sort_fields(ratings, names):
+    """`ratings` with what the sorts in `names` order by and that is not a column: the subject's name
+    and the normalised value. Added only when asked, so that counting the list joins nothing more."""
+    if "subject" in names or "subject_name" in names:
+        ratings = ratings.annotate(subject_name=Coalesce("project__number", "country__name", "programme__name"))
+    if "normalised" in names:
+        ratings = ratings.annotate(normalised=normalised_value())
+    return ratings
+
+
+def facet_base():
+    """What the facets count: the ratings, with "assessed" as the yes/no the address uses."""
+    return Rating.objects.annotate(assessed_code=Case(When(not_assessed=True, then=Value("no")),
+                                                      default=Value("yes"), output_field=CharField()))
 
 
 def normalised_value():
@@ -140,30 +171,84 @@ def rating_matrices(ratings):
     return matrices
 
 
+# What the list draws as matrices: by subject when the selection is small enough to read, else
+# one aggregated matrix of evaluations x criteria, grouped in the database.
+
+MATRIX_SUBJECTS = 60  # subjects of a matrix by subject, at most
+MATRIX_RATINGS = MATRIX_SUBJECTS * 8  # ratings read for it, at most (about eight criteria per subject)
+
+
+def matrices_by_subject(selection, count):
+    """The matrices by subject of the `count` ratings of `selection`, or None when they would not read
+    (more than MATRIX_RATINGS ratings or MATRIX_SUBJECTS subjects). Reads at most MATRIX_RATINGS rows."""
+    if count > MATRIX_RATINGS:
+        return None
+    rows = list(rating_list(ratings=selection)[:MATRIX_RATINGS])
+    subjects = {(r.evaluation_id, r.subject_kind, r.project_id or r.country_id or r.programme_id) for r in rows}
+    if len(subjects) > MATRIX_SUBJECTS:
+        return None
+    return rating_matrices(rows)
+
+
+@dataclass
+class AggregatedMatrix:
+    criteria: list
+    rows: list  # {"evaluation": Evaluation, "cells": [{"average", "assessed", "rated", "criterion"} or None]}
+
+
+def aggregated_matrix(selection):
+    """Average normalised value (0-100, "not assessed" left out, never 0) and counts per evaluation and
+    criterion of `selection`: one GROUP BY, then the evaluations and criteria it names. Three queries."""
+    groups = (selection.order_by().values("evaluation_id", "criterion_id")
+              .annotate(average=Avg(normalised_value()), assessed=Count("id", filter=Q(not_assessed=False)),
+                        rated=Count("id")))
+    cells = {(g["evaluation_id"], g["criterion_id"]): g for g in groups}
+    criteria = list(Criterion.objects.filter(pk__in={c for _, c in cells}).order_by("order", "name"))
+    rows = []
+    for evaluation in Evaluation.objects.filter(pk__in={e for e, _ in cells}).select_related(
+            "commissioner__parent").order_by("title"):
+        row = []
+        for criterion in criteria:
+            cell = cells.get((evaluation.pk, criterion.pk))
+            row.append(cell and {"average": rounded(cell["average"], ONE_DECIMAL), "assessed": cell["assessed"],
+                                 "rated": cell["rated"], "criterion": criterion})
+        rows.append({"evaluation": evaluation, "label": evaluation_label(evaluation), "cells": row})
+    return AggregatedMatrix(criteria, rows)
+
+
+def without_ratings(evaluations):
+    """Those of `evaluations` that hold no rating at all (one query)."""
+    rated = Rating.objects.filter(evaluation=OuterRef("pk"))
+    return list(Evaluation.objects.filter(pk__in=[e.pk for e in evaluations]).exclude(Exists(rated))
+                .order_by("title"))
+
+
 # Comparison across evaluations on the common 0-100 scale.
 
 def normalised_comparison():
-    """Average normalised rating per criterion (rows) and evaluation (columns); four queries.
+    """Average normalised rating per criterion (rows) and evaluation (columns); four queries, one pass
+    over the ratings grouped in the database (no join multiplied, nothing made distinct).
 
     "Not assessed" ratings are left out. `scales` lists each scale in use with its evaluations,
     so the page can say exactly how each was mapped.
     """
-    averages = {
-        (row["criterion_id"], row["evaluation_id"]): row
-        for row in Rating.objects.assessed().order_by().values("criterion_id", "evaluation_id")
-        .annotate(average=Avg(normalised_value()), ratings=Count("id"))
-    }
-    evaluations = list(Evaluation.objects.filter(ratings__not_assessed=False).distinct()
+    groups = (Rating.objects.assessed().order_by().values("criterion_id", "evaluation_id", "scale_id")
+              .annotate(total=Sum(normalised_value()), ratings=Count("id")))
+    sums, used = {}, set()
+    for group in groups:  # one row per criterion, evaluation and scale: a few dozen
+        cell = sums.setdefault((group["criterion_id"], group["evaluation_id"]), [0.0, 0])
+        cell[0] += float(group["total"])
+        cell[1] += group["ratings"]
+        used.add((group["scale_id"], group["evaluation_id"]))
+    evaluations = list(Evaluation.objects.filter(pk__in={e for _, e in sums})
                        .select_related("commissioner__parent").order_by("year", "title"))
-    criteria = Criterion.objects.filter(ratings__not_assessed=False).distinct()
     rows = []
-    for criterion in criteria:
-        cells = [averages.get((criterion.pk, e.pk)) for e in evaluations]
+    for criterion in Criterion.objects.filter(pk__in={c for c, _ in sums}):
+        cells = [sums.get((criterion.pk, e.pk)) for e in evaluations]
         rows.append({"criterion": criterion, "cells": [
-            {"average": rounded(c["average"], ONE_DECIMAL), "ratings": c["ratings"]} if c else None for c in cells
+            {"average": rounded(c[0] / c[1], ONE_DECIMAL), "ratings": c[1]} if c else None for c in cells
         ]})
     columns = [{"evaluation": e, "label": evaluation_label(e)} for e in evaluations]
-    used = set(Rating.objects.assessed().order_by().values_list("scale_id", "evaluation_id").distinct())
     scales = [
         {"scale": scale, "columns": [c for c in columns if (scale.pk, c["evaluation"].pk) in used]}
         for scale in RatingScale.objects.filter(pk__in={scale_id for scale_id, _ in used})
