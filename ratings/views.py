@@ -80,10 +80,12 @@ def ratings(request):
     if wants_export(request):
         return export_response(request, "ratings", RATING_COLUMNS,
                                (_rating_row(r) for r in filterset.qs.iterator(chunk_size=2000)))
+    if wants_json(request):  # the rows and their count, without the facets and matrices
+        count = cached("ratings-count", selection_key(request), filterset.qs.count)
+        page = CountedPaginator(filterset.qs, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+        return json_page(request, page, RATING_COLUMNS, _rating_row)
     selection = _selection(request, filterset.qs)
     page = CountedPaginator(filterset.qs, PAGE_SIZE, count=selection["count"]).get_page(request.GET.get("page"))
-    if wants_json(request):
-        return json_page(request, page, RATING_COLUMNS, _rating_row)
     context = {"filter": filterset, "page": page, "keep": ["sort"], "facet_names": [f.name for f in FACETS],
                "unrated": _unrated(filterset, selection["count"]), "matrix_subjects": MATRIX_SUBJECTS, **selection}
     return render(request, "ratings/rating_list.html", context)
