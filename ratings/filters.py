@@ -15,7 +15,7 @@ def _unknown(what):
 ASSESSED = [("yes", "Assessed: a score"), ("no", "Not assessed")]
 # Sort keys offered by the column heads (templates/_sort.html) -> what they order by.
 SORTS = (("evaluation__title", "evaluation"), ("subject_name", "subject"), ("criterion__order", "criterion"),
-         ("value", "value"), ("scale__name", "scale"), ("normalised", "normalised"))
+         ("raw_value", "value"), ("scale__name", "scale"), ("normalised", "normalised"))
 
 
 class NullsLastOrderingFilter(django_filters.OrderingFilter):
@@ -30,7 +30,7 @@ class NullsLastOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         if value in ([], (), {}, "", None):
             return qs
-        names = {param.lstrip("-") for param in value}
+        names = {self.param_map.get(param.lstrip("-"), param) for param in value}
         return sort_fields(qs, names).order_by(*[self.get_ordering_value(param) for param in value], "id")
 
 

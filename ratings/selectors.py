@@ -9,6 +9,7 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
+    F,
     FloatField,
     Min,
     OuterRef,
@@ -50,12 +51,15 @@ def rating_list(*, ratings=None):
 
 
 def sort_fields(ratings, names):
-    """`ratings` with what the sorts in `names` order by and that is not a column: the subject's name
-    and the normalised value. Added only when asked, so that counting the list joins nothing more."""
-    if "subject" in names or "subject_name" in names:
+    """`ratings` with what the sorts in `names` order by and that is not a column: the subject's name,
+    the value (none when not assessed) and the normalised value. Added only when asked, so that counting
+    the list joins nothing more."""
+    if "subject_name" in names:
         ratings = ratings.annotate(subject_name=Coalesce("project__number", "country__name", "programme__name"))
     if "normalised" in names:
         ratings = ratings.annotate(normalised=normalised_value())
+    if "raw_value" in names:  # a "not assessed" code (UNIDO's 0) is not a value: it sorts last
+        ratings = ratings.annotate(raw_value=Case(When(not_assessed=True, then=None), default=F("value")))
     return ratings
 
 
