@@ -68,7 +68,7 @@ def _selection(request, ratings):
 
 def _unrated(filterset, count):
     """The evaluations chosen that publish no ratings, when nothing is listed."""
-    chosen = filterset.form.cleaned_data.get("evaluation") if not count else None
+    chosen = getattr(filterset.form, "cleaned_data", {}).get("evaluation") if not count else None
     return without_ratings(chosen) if chosen else []
 
 

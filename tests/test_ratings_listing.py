@@ -222,3 +222,8 @@ def test_the_comparison_runs_a_fixed_number_of_queries(client, rated):
     _add_ratings(rated, 12)
     make_rating()  # another evaluation, another scale
     assert _queries(client, "/ratings/compare/", {}) == few <= 6
+
+
+def test_the_list_without_any_rating_answers(client):
+    response = client.get("/ratings/")
+    assert response.status_code == 200 and "No ratings match these filters." in response.content.decode()
