@@ -63,5 +63,7 @@ def aggregated_matrix(matrix):
     ))
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(side="top")
-    return chart("chart-matrix-aggregated", "Average normalised rating by evaluation and criterion (0–100, 100 best)",
-                 figure, data_url="#aggregated-matrix")
+    drawn = chart("chart-matrix-aggregated", "Average normalised rating by evaluation and criterion (0–100, 100 best)",
+                  figure, data_url="#aggregated-matrix")
+    drawn["data"]["layout"]["height"] = max(340, 120 + 26 * len(matrix.rows))  # a readable row per evaluation
+    return drawn
