@@ -1,11 +1,9 @@
 import django_filters
-from django.db.models import F
 
 from evaluations.models import Evaluation
 from reference.models import Country, Criterion, RatingScale
 
 from .models import Rating
-from .selectors import sort_fields
 
 
 def _unknown(what):
@@ -13,27 +11,6 @@ def _unknown(what):
 
 
 ASSESSED = [("yes", "Assessed: a score"), ("no", "Not assessed")]
-# Sort keys offered by the column heads (templates/_sort.html) -> what they order by.
-SORTS = (("evaluation__title", "evaluation"), ("subject_name", "subject"), ("criterion__order", "criterion"),
-         ("raw_value", "value"), ("scale__name", "scale"), ("normalised", "normalised"))
-
-
-class NullsLastOrderingFilter(django_filters.OrderingFilter):
-    """"Not assessed" (no value, no normalised value) sorts last either way, then by id: stable pages."""
-
-    def get_ordering_value(self, param):
-        value = super().get_ordering_value(param)
-        if value.startswith("-"):
-            return F(value[1:]).desc(nulls_last=True)
-        return F(value).asc(nulls_last=True)
-
-    def filter(self, qs, value):
-        if value in ([], (), {}, "", None):
-            return qs
-        names = {self.param_map.get(param.lstrip("-"), param) for param in value}
-        return sort_fields(qs, names).order_by(*[self.get_ordering_value(param) for param in value], "id")
-
-
 def _many(name, queryset, field, label, what):
     """Records named in the address by `field` (a slug, a code), several at once; django-filter then
     filters on that same field of the related record."""
@@ -61,7 +38,6 @@ class RatingFilter(django_filters.FilterSet):
         label="Assessed", choices=ASSESSED, method="filter_assessed", error_messages=_unknown("value for assessed"),
     )
     scale = _many("scale", RatingScale.objects.all(), "code", "Scale", "scale")
-    sort = NullsLastOrderingFilter(label="Sort by", fields=SORTS, error_messages=_unknown("sort"))
 
     class Meta:
         model = Rating

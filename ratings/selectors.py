@@ -50,17 +50,33 @@ def rating_list(*, ratings=None):
         "project", "country", "programme", "source").order_by(*LIST_ORDER)
 
 
-def sort_fields(ratings, names):
-    """`ratings` with what the sorts in `names` order by and that is not a column: the subject's name,
-    the value (none when not assessed) and the normalised value. Added only when asked, so that counting
-    the list joins nothing more."""
-    if "subject_name" in names:
+# The column heads' sorts (templates/_sort.html): the key in the address -> what it orders by.
+SORTS = {"evaluation": "evaluation__title", "subject": "subject_name", "criterion": "criterion__order",
+         "value": "raw_value", "scale": "scale__name", "normalised": "normalised"}
+
+
+def sort_problem(sort):
+    """Why `sort` (a key of SORTS, "-" first for descending) cannot sort the list, or ""."""
+    if sort and sort.removeprefix("-") not in SORTS:
+        return f"Sort by: unknown column “{sort}”; sort by {', '.join(SORTS)}."
+    return ""
+
+
+def sorted_ratings(ratings, sort):
+    """`ratings` in the order `sort` names, ratings without a value (not assessed) last either way, then
+    by id: stable pages. What a sort orders by that is not a column (the subject's name, the value
+    unless not assessed, the normalised value) is added only for that sort, so counting never joins it."""
+    if not sort:
+        return ratings
+    name = SORTS[sort.removeprefix("-")]
+    if name == "subject_name":
         ratings = ratings.annotate(subject_name=Coalesce("project__number", "country__name", "programme__name"))
-    if "normalised" in names:
+    elif name == "normalised":
         ratings = ratings.annotate(normalised=normalised_value())
-    if "raw_value" in names:  # a "not assessed" code (UNIDO's 0) is not a value: it sorts last
+    elif name == "raw_value":  # a "not assessed" code (UNIDO's 0) is not a value: it sorts last
         ratings = ratings.annotate(raw_value=Case(When(not_assessed=True, then=None), default=F("value")))
-    return ratings
+    order = F(name).desc(nulls_last=True) if sort.startswith("-") else F(name).asc(nulls_last=True)
+    return ratings.order_by(order, "id")
 
 
 def facet_base():

@@ -227,3 +227,14 @@ def test_the_comparison_runs_a_fixed_number_of_queries(client, rated):
 def test_the_list_without_any_rating_answers(client):
     response = client.get("/ratings/")
     assert response.status_code == 200 and "No ratings match these filters." in response.content.decode()
+
+
+def test_the_csv_export_runs_a_fixed_number_of_queries(client, rated):
+    def exported():
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get("/ratings/", {"format": "csv", "sort": "subject"})
+            rows = b"".join(response.streaming_content).decode().splitlines()
+        return len(captured), len(rows)
+    few, lines = exported()
+    _add_ratings(rated, 12)
+    assert exported() == (few, lines + 24)
