@@ -52,6 +52,10 @@ class Rating(Cited):
     class Meta:
         ordering = ["evaluation", "criterion__order", "id"]
         permissions = [("import_ratings", "Can import ratings from a file")]
+        # The ratings list's order (ratings.selectors.LIST_ORDER): a page is read from this index,
+        # never by sorting every rating.
+        indexes = [models.Index(fields=["evaluation", "subject_kind", "project", "country", "programme", "criterion",
+                                        "id"], name="rating_list_order")]
         constraints = [
             models.CheckConstraint(
                 condition=(

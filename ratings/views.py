@@ -3,21 +3,30 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.filtering import filter_problems
 from evalbase.lib.history import recent_changes
+from evalbase.lib.listing import CountedPaginator, Facet, chips, facet_counts, json_page, wants_json
 from evalbase.lib.scales import plain
 from evalbase.lib.versioning import EditConflict
 from reference.models import Criterion
 
 from . import charts
-from .filters import RatingFilter
+from .filters import ASSESSED, RatingFilter
 from .forms import RatingEditForm, RatingGrid, SubjectForm
+from .models import Rating
 from .selectors import (
+    MATRIX_SUBJECTS,
+    aggregated_matrix,
     evidence_chain,
+    facet_base,
+    matrices_by_subject,
     normalised_comparison,
     rating_list,
-    rating_matrices,
+    sort_problem,
+    sorted_ratings,
+    without_ratings,
 )
 from .services import create_ratings, delete_rating, transcribed_refusal, update_rating, validate_grid
 
@@ -31,20 +40,63 @@ def _rating_row(r):
             r.scale.description, "" if r.normalised_value is None else r.normalised_value, r.label, r.citation]
 
 
+PAGE_SIZE = 50
+# The list's filters offered as facets: values with counts for the current selection.
+FACETS = [
+    Facet("evaluation", "Evaluation", "evaluation__slug", label_field="evaluation__title", limit=30),
+    Facet("criterion", "Criterion", "criterion__code", label_field="criterion__name"),
+    Facet("subject_kind", "Subject", "subject_kind", choices=tuple(Rating.Subject.choices)),
+    Facet("assessed", "Assessed", "assessed_code", choices=tuple(ASSESSED)),
+    Facet("country", "Country portfolio", "country__iso2", label_field="country__name"),
+    Facet("scale", "Scale", "scale__code", label_field="scale__name"),
+]
+
+
+def _selection(request, ratings):
+    """What the list shows about the whole selection: its count, facets, chips and matrices (by subject
+    when small enough to read, else aggregated). Cached per data version (evalbase/lib/aggregates.py)."""
+    def compute():
+        count = ratings.count()
+        facets = facet_counts(request, RatingFilter, facet_base(), FACETS)
+        matrices = matrices_by_subject(ratings, count)
+        aggregated = aggregated_matrix(ratings) if matrices is None and count else None
+        return {
+            "count": count, "facets": facets, "chips": chips(request, facets),
+            "matrices": [(matrix, charts.rating_matrix(matrix)) for matrix in matrices or []],
+            "aggregated": aggregated, "aggregated_chart": aggregated and charts.aggregated_matrix(aggregated),
+        }
+    return cached("ratings", selection_key(request), compute)
+
+
+def _unrated(filterset, count):
+    """The evaluations chosen that publish no ratings, when nothing is listed."""
+    chosen = getattr(filterset.form, "cleaned_data", {}).get("evaluation") if not count else None
+    return without_ratings(chosen) if chosen else []
+
+
+def _joined(rows):
+    """Every row's relations in the one query an export streams (prefetching would query per chunk)."""
+    return rows.prefetch_related(None).select_related("project", "country", "programme", "source")
+
+
 def ratings(request):
     filterset = RatingFilter(request.GET or None, queryset=rating_list())
-    problems = filter_problems(filterset)
-    if problems:
-        context = {"filter": filterset, "errors": problems}
+    sort = request.GET.get("sort", "")
+    if problems := filter_problems(filterset) + list(filter(None, [sort_problem(sort)])):
+        context = {"filter": filterset, "errors": problems, "facet_names": [f.name for f in FACETS]}
         return render(request, "ratings/rating_list.html", context, status=400)
+    rows = sorted_ratings(filterset.qs, sort)
     if wants_export(request):
         return export_response(request, "ratings", RATING_COLUMNS,
-                               (_rating_row(r) for r in filterset.qs.iterator(chunk_size=2000)))
-    rows = list(filterset.qs)
-    context = {
-        "filter": filterset, "ratings": rows,
-        "matrices": [(matrix, charts.rating_matrix(matrix)) for matrix in rating_matrices(rows)],
-    }
+                               (_rating_row(r) for r in _joined(rows).iterator(chunk_size=2000)))
+    if wants_json(request):  # the rows and their count, without the facets and matrices
+        count = cached("ratings-count", selection_key(request), filterset.qs.count)
+        page = CountedPaginator(rows, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
+        return json_page(request, page, RATING_COLUMNS, _rating_row)
+    selection = _selection(request, filterset.qs)
+    page = CountedPaginator(rows, PAGE_SIZE, count=selection["count"]).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "keep": ["sort"], "facet_names": [f.name for f in FACETS],
+               "unrated": _unrated(filterset, selection["count"]), "matrix_subjects": MATRIX_SUBJECTS, **selection}
     return render(request, "ratings/rating_list.html", context)
 
 
@@ -52,7 +104,7 @@ COMPARISON_COLUMNS = ["criterion", "evaluation", "average_normalised_0_100", "as
 
 
 def compare(request):
-    table = normalised_comparison()
+    table = cached("rating-comparison", "", normalised_comparison)
     if wants_export(request):
         return export_response(request, "rating-comparison", COMPARISON_COLUMNS, (
             [row["criterion"].code, column["evaluation"].slug, cell["average"] if cell else "",
