@@ -1,18 +1,18 @@
 """The pages that span every app: home, the evaluations, reconciliation, sources, the evidence map."""
 
-from django.db.models import Count
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from evalbase.lib.aggregates import cached
 from evalbase.lib.exports import export_response, wants_export
+from evalbase.lib.listing import chips, facet_counts, json_page, wants_json
 from evalbase.lib.queries import count_of
 from evaluations.models import DataQualityNote, Evaluation, PublishedFigure
-from findings.models import Finding, Recommendation
-from projects.models import Project
-from projects.selectors import portfolio_totals
-from ratings.models import Rating
 from reference.models import SourceDocument
 from reports.reconciliation import reconcile
 
+from . import evaluation_list as evaluation_list_rows
+from .home import home_figures
 from .selectors import EVIDENCE_MAP_COLUMNS, evidence_map, heat_legend
 
 RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as_printed", "published",
@@ -20,39 +20,29 @@ RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as
 
 
 def home(request):
-    evaluations = list(Evaluation.objects.select_related("commissioner__parent").annotate(
-        n_findings=count_of(Finding.objects.all(), "evaluation"),
-        n_recommendations=count_of(Recommendation.objects.all(), "evaluation"),
-        n_ratings=count_of(Rating.objects.all(), "evaluation"),
-    ).order_by("-year"))
-    agencies = {}
-    for evaluation in evaluations:
-        agencies.setdefault(evaluation.commissioner.agency, []).append(evaluation)
-    context = {
-        "evaluations": evaluations,
-        "agencies": agencies,
-        "portfolio": portfolio_totals(Project.objects.all()),
-        "open_recommendations": Recommendation.objects.open().count(),
-        "published_figures": PublishedFigure.objects.count(),
-    }
-    return render(request, "overview/home.html", context)
+    return render(request, "overview/home.html", cached("home", "", home_figures))
 
 
-EVALUATION_COLUMNS = ["slug", "code", "title", "kind", "commissioner", "year", "period_start", "period_end",
-                      "countries", "cost", "cost_currency", "source"]
+PAGE_SIZE = 50
 
 
 def evaluation_list(request):
-    evaluations = Evaluation.objects.select_related("commissioner", "source").annotate(
-        n_countries=Count("countries", distinct=True)
-    )
+    filterset, error = evaluation_list_rows.filtered(request)
+    if error:
+        return render(request, "overview/evaluation_list.html", {"filter": filterset, "error": error}, status=400)
+    rows = evaluation_list_rows.ordered(filterset)
     if wants_export(request):
-        return export_response(request, "evaluations", EVALUATION_COLUMNS, (
-            [e.slug, e.code, e.title, e.kind, e.commissioner.slug, e.year, e.period_start or "",
-             e.period_end or "", e.n_countries, "" if e.cost is None else e.cost, e.cost_currency, e.citation]
-            for e in evaluations
-        ))
-    return render(request, "overview/evaluation_list.html", {"evaluations": evaluations})
+        return export_response(request, "evaluations", evaluation_list_rows.COLUMNS,
+                               (evaluation_list_rows.export_row(e) for e in rows))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if wants_json(request):
+        return json_page(request, page, evaluation_list_rows.COLUMNS, evaluation_list_rows.export_row)
+    facets = facet_counts(request, evaluation_list_rows.EvaluationFilter, evaluation_list_rows.evaluation_rows(),
+                          evaluation_list_rows.FACETS)
+    context = {"filter": filterset, "page": page, "facets": facets, "keep": ["sort"],
+               "chips": chips(request, facets, evaluation_list_rows.FILTER_LABELS),
+               "facet_names": [facet.name for facet in evaluation_list_rows.FACETS]}
+    return render(request, "overview/evaluation_list.html", context)
 
 
 def evaluation_detail(request, slug):
