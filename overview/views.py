@@ -11,6 +11,7 @@ from evaluations.models import DataQualityNote, Evaluation, PublishedFigure
 from reference.models import SourceDocument
 from reports.reconciliation import reconcile
 
+from . import documents
 from . import evaluation_list as evaluation_list_rows
 from .home import home_figures
 from .selectors import EVIDENCE_MAP_COLUMNS, evidence_map, heat_legend
@@ -88,6 +89,25 @@ def sources(request):
         n_figures=count_of(PublishedFigure.objects.all(), "evaluation"),
     )
     return render(request, "overview/sources.html", {"documents": documents, "evaluations": evaluations})
+
+
+DOCUMENT_PAGE_SIZE = 100
+
+
+def source_document(request, pk):
+    """A source document's records in document order; `?at=finding-12` opens the page holding that record."""
+    document = get_object_or_404(SourceDocument, pk=pk)
+    rows = documents.document_index(document)
+    paginator = Paginator(rows, DOCUMENT_PAGE_SIZE)
+    number = request.GET.get("page")
+    kind, _, record = request.GET.get("at", "").rpartition("-")
+    if number is None and record.isdigit():
+        position = documents.position_of(rows, kind, int(record))
+        number = 1 if position is None else position // DOCUMENT_PAGE_SIZE + 1
+    page = paginator.get_page(number)
+    context = {"document": document, "page": page, "entries": documents.entries(page.object_list),
+               "evaluations": Evaluation.objects.filter(source=document)}
+    return render(request, "overview/source_document.html", context)
 
 
 EVIDENCE_MAP_EXPORT_COLUMNS = ["criterion", "column", "findings", "ratings", "assessed_ratings",
