@@ -75,8 +75,17 @@ NUMBER = re.compile(r"(\d+)")
 
 
 def first_line(locator):
-    """The first line number a locator names ("paragraph 2 (line 298)" -> 298), else its first number."""
-    found = LINE.search(locator or "") or NUMBER.search(locator or "")
+    """The first line number a locator names ("paragraph 2 (line 298)" -> 298), else None."""
+    found = LINE.search(locator or "")
+    return int(found.group(1)) if found else None
+
+
+def first_number(locator):
+    """The locator's line, else its first number ("row 12" -> 12): the order within a section."""
+    line = first_line(locator)
+    if line is not None:
+        return line
+    found = NUMBER.search(locator or "")
     return int(found.group(1)) if found else None
 
 
@@ -85,7 +94,8 @@ def anchor(kind_slug, pk):
 
 
 def document_index(document):
-    """[(kind slug, pk, section, locator)] of every record citing `document`, in document order (one query)."""
+    """[(kind slug, pk, section, locator)] of every record citing `document`, in document order (one query):
+    sections in the order of the first line they name (those naming no line last), then by line or row."""
     parts = [kind.model.objects.filter(source=document).order_by().values_list(
         Value(kind.slug, output_field=CharField()), "pk", "source_section", "source_locator")
         for kind in KINDS]
@@ -99,8 +109,8 @@ def document_index(document):
 
     def key(row):
         slug, pk, section, locator = row
-        line = first_line(locator)
-        return (first_of_section.get(section, 10**9), section, line if line is not None else 10**9,
+        number = first_number(locator)
+        return (first_of_section.get(section, 10**9), section, number if number is not None else 10**9,
                 locator, order[slug], pk)
     return sorted(rows, key=key)
 
