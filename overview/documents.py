@@ -71,12 +71,14 @@ KINDS = [
 ]
 KIND_BY_SLUG = {kind.slug: kind for kind in KINDS}
 LINE = re.compile(r"\blines?\s+(\d+)", re.IGNORECASE)
+LINE_IN_BRACKETS = re.compile(r"\(lines?\s+(\d+)", re.IGNORECASE)  # "case study on line 1 (line 1839)"
 NUMBER = re.compile(r"(\d+)")
 
 
 def first_line(locator):
-    """The first line number a locator names ("paragraph 2 (line 298)" -> 298), else None."""
-    found = LINE.search(locator or "")
+    """The line of the report a locator names ("paragraph 2 (line 298)" -> 298), else None: a line
+    in brackets first (the report's line, where the text before counts within an item)."""
+    found = LINE_IN_BRACKETS.search(locator or "") or LINE.search(locator or "")
     return int(found.group(1)) if found else None
 
 

@@ -50,7 +50,7 @@ def text(response):
 
 def test_home_states_projects_with_and_without_lines_together(client, world):
     page = text(client.get("/"))
-    assert "3 projects: 2 with allotment lines, 1 of them named in a report with no allotment lines" in page
+    assert "3 projects: 2 with allotment lines, 1 named in a report without any" in page
     assert "total allotment of 3 lines in USD, on 2 projects" in page
 
 

@@ -59,12 +59,21 @@ def test_records_in_the_order_of_the_report(client, report):
 
 def test_each_record_shows_kind_section_locator_and_link(client, report):
     html = client.get(f"/sources/{report['document'].pk}/").content.decode()
-    row = html.split(f'id="finding-{report["finding"].pk}"')[1].split("</tr>")[0]
-    assert "3. Findings" in row and "paragraph 2 (line 300)" in row and ">Finding<" in row
+    before, after = html.split(f'id="finding-{report["finding"].pk}"')
+    row = after.split("</tr>")[0]
+    assert "paragraph 2 (line 300)" in row and ">Finding<" in row
+    assert re.findall(r'<th scope="rowgroup" colspan="3">([^<]*)</th>', before)[-1] == "3. Findings"
     assert f'href="/findings/{report["finding"].pk}/"' in row
     lesson = html.split(f'id="lesson-{report["lesson"].pk}"')[1].split("</tr>")[0]
     assert f'href="/evaluations/{report["evaluation"].slug}/#lesson-1"' in lesson
     assert "8 records transcribed from this document" in re.sub(r"<[^>]+>", "", html)
+
+
+def test_a_line_in_brackets_is_the_reports_line():
+    from overview.documents import first_line, first_number
+    assert first_line("case study on line 1 (line 1839)") == 1839
+    assert first_line("under 'Findings', paragraph 1, sentence 2, line 126") == 126
+    assert (first_line("row 12"), first_number("row 12")) == (None, 12)
 
 
 def test_the_sources_list_links_to_each_document(client, report):
