@@ -3,7 +3,7 @@
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
-from evalbase.lib.aggregates import cached
+from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.listing import chips, facet_counts, json_page, wants_json
 from evalbase.lib.queries import count_of
@@ -38,8 +38,10 @@ def evaluation_list(request):
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     if wants_json(request):
         return json_page(request, page, evaluation_list_rows.COLUMNS, evaluation_list_rows.export_row)
-    facets = facet_counts(request, evaluation_list_rows.EvaluationFilter, evaluation_list_rows.evaluation_rows(),
-                          evaluation_list_rows.FACETS)
+    # The facets' links keep the sort: cached per selection and sort (evalbase/lib/aggregates.py).
+    facets = cached("evaluation-facets", selection_key(request), lambda: facet_counts(
+        request, evaluation_list_rows.EvaluationFilter, evaluation_list_rows.evaluation_rows(),
+        evaluation_list_rows.FACETS))
     context = {"filter": filterset, "page": page, "facets": facets, "keep": ["sort"],
                "chips": chips(request, facets, evaluation_list_rows.FILTER_LABELS),
                "facet_names": [facet.name for facet in evaluation_list_rows.FACETS]}

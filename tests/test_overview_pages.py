@@ -149,3 +149,17 @@ def test_the_evaluation_page_opens_with_its_contents(client, world):
         assert f'id="{anchor[1:]}"' in page
     assert "Findings</a> <span class=\"count\">(1)" in contents
     assert "Lessons</a> <span class=\"count\">(1)" in contents
+
+
+def test_the_cached_home_and_facets_follow_changes(client, world, settings):
+    from django.core.cache import caches
+
+    settings.AGGREGATE_CACHE = True
+    caches["aggregates"].clear()
+    assert "3 projects:" in text(client.get("/"))
+    assert len(client.get("/evaluations/").context["facets"][0].values) == 2
+    make_project(programme=world["projects"][0].programme)
+    make_evaluation(commissioner=make_organisation(slug="agency-c", name="Agency C"))
+    connection.check_constraints()  # PostgreSQL's deferred triggers fire as at a commit
+    assert "4 projects:" in text(client.get("/"))
+    assert len(client.get("/evaluations/").context["facets"][0].values) == 3
