@@ -53,15 +53,23 @@ def evaluation_rows():
     )
 
 
+def _decades():
+    return FACETS[2].choices
+
+
+def _years():
+    return [(str(year), str(year)) for year in range(1950, 2100)]
+
+
 class EvaluationFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Title contains", method="filter_title")
     agency = django_filters.ModelMultipleChoiceFilter(
         label="Commissioning agency", queryset=Organisation.objects.all(), to_field_name="slug",
         method="filter_agency")
     kind = django_filters.MultipleChoiceFilter(label="Kind", choices=Evaluation.Kind.choices)
-    decade = django_filters.MultipleChoiceFilter(label="Decade", choices=FACETS[2].choices, field_name="decade")
-    year = django_filters.MultipleChoiceFilter(
-        label="Year", choices=[(str(y), str(y)) for y in range(1950, 2100)], field_name="year")
+    # Choices given as callables: a FilterSet copies its filters for every facet, and a long list each time.
+    decade = django_filters.MultipleChoiceFilter(label="Decade", choices=_decades, field_name="decade")
+    year = django_filters.MultipleChoiceFilter(label="Year", choices=_years, field_name="year")
     has_ratings = django_filters.MultipleChoiceFilter(label="Has ratings", choices=HOLDS)
     has_findings = django_filters.MultipleChoiceFilter(label="Has findings", choices=HOLDS)
     has_recommendations = django_filters.MultipleChoiceFilter(label="Has recommendations", choices=HOLDS)
