@@ -23,7 +23,7 @@ RELATIONS = {"ratings": Rating, "findings": Finding, "recommendations": Recommen
 FACETS = [
     Facet("agency", "Commissioning agency", "agency_slug", label_field="agency_name"),
     Facet("kind", "Kind", "kind", choices=tuple(Evaluation.Kind.choices)),
-    Facet("decade", "Decade", "decade", choices=tuple((str(d), f"{d}s") for d in range(1950, 2100, 10))),
+    Facet("decade", "Decade", "decade", choices=tuple((d, f"{d}s") for d in range(1950, 2100, 10))),
     Facet("year", "Year", "year", limit=15),
     Facet("has_ratings", "Has ratings", "has_ratings", choices=HOLDS),
     Facet("has_findings", "Has findings", "has_findings", choices=HOLDS),
@@ -54,7 +54,7 @@ def evaluation_rows():
 
 
 def _decades():
-    return FACETS[2].choices
+    return [(str(decade), label) for decade, label in FACETS[2].choices]
 
 
 def _years():

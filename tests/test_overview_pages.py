@@ -101,6 +101,7 @@ def test_evaluations_facets_count_the_current_selection(client, world):
     assert facets["agency"] == {"agency-a": 1, "agency-b": 1}
     assert facets["kind"] == {"case_study": 1, "thematic_evaluation": 1}
     assert facets["decade"] == {"2010": 2}
+    assert "2010s" in text(page)
     assert facets["has_ratings"] == {"yes": 1, "no": 1}
     narrowed = client.get("/evaluations/", {"has_findings": "no"})
     assert [e.slug for e in narrowed.context["page"].object_list] == ["empty-2011"]
