@@ -30,13 +30,27 @@ load: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-# A safe first run: gunicorn, DEBUG off, the embedded SQLite database, a secret key made once
-# into var/secret_key (settings.py), static files by WhiteNoise.
-run: load static
-	$(BIN)/gunicorn evalbase.wsgi --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -
+# A server and, beside it, the worker that runs the background jobs (imports) queued in the database:
+# both start together; Ctrl-C (or TERM to make) stops both, and the worker stops when the server does.
+# Background commands ignore Ctrl-C in a shell without job control, hence the trap.
+define with_worker
+	@$(BIN)/python manage.py db_worker --queue-name '*' & worker=$$!; \
+	$(1) & server=$$!; \
+	trap 'kill -TERM $$server $$worker 2>/dev/null' INT TERM; \
+	wait $$server; status=$$?; kill -TERM $$worker 2>/dev/null; wait $$worker; exit $$status
+endef
 
-# Development: Django's server, reloading on every change, with DEBUG pages.
+# A safe first run: gunicorn, DEBUG off, the embedded SQLite database, a secret key made once
+# into var/secret_key (settings.py), static files by WhiteNoise; the jobs' worker beside it.
+# gunicorn.conf.py: threaded workers, whose timeout never cuts a long download (README, "Exports").
+run: load static
+	$(call with_worker,$(BIN)/gunicorn evalbase.wsgi --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) --workers 2 --access-logfile -)
+
+# Development: Django's server, reloading on every change, with DEBUG pages; the worker beside it
+# (restart `make dev` after changing what a job does: the worker does not reload).
 dev: load
+	@$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=true $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Production on PostgreSQL, behind a reverse proxy (README, "Deployment").
@@ -44,8 +58,8 @@ WEB_CONCURRENCY ?= 4
 BIND ?= 127.0.0.1:$(PORT)
 serve: migrate static
 	@test -n "$(DATABASE_URL)" || { echo "make serve needs DATABASE_URL=postgres://... (README, Deployment)" >&2; exit 2; }
-	$(BIN)/gunicorn evalbase.wsgi --bind $(BIND) --workers $(WEB_CONCURRENCY) --access-logfile - \
-		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	$(call with_worker,$(BIN)/gunicorn evalbase.wsgi --config gunicorn.conf.py --bind $(BIND) --workers $(WEB_CONCURRENCY) --access-logfile - \
+		--forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}")
 
 # A backup of the database in var/backups/ (BACKUP_DIR); its path is the last line printed.
 backup: install

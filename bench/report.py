@@ -115,8 +115,8 @@ def machine(pg_version, sqlite_version, load_start):
             f"{load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end (a shared machine: read the ratios)",
             f"PostgreSQL {pg_version}; SQLite {sqlite_version} (Python's sqlite3, which Datasette uses); "
             f"Python {platform.python_version()}; Django {version('django')}",
-            f"EvalBase: gunicorn {version('gunicorn')}, one sync worker, DEBUG off, persistent connections "
-            "(DB_CONN_MAX_AGE=600)",
+            f"EvalBase: gunicorn {version('gunicorn')}, one gthread worker (gunicorn.conf.py), DEBUG off, "
+            "persistent connections (DB_CONN_MAX_AGE=600)",
             f"Datasette {version('datasette')}: one process, `--immutable`, SQL and facet time limits raised to the "
             "request timeout, `max_csv_mb 0`"]
 

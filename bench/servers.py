@@ -85,7 +85,8 @@ class Server:
 
 
 def gunicorn(*, env, log, timeout, memory_limit):
-    argv = [str(BIN / "gunicorn"), "evalbase.wsgi:application", "--workers", "1", "--worker-class", "sync",
+    # The settings `make run` and `make serve` use (gunicorn.conf.py: a gthread worker), one worker.
+    argv = [str(BIN / "gunicorn"), "evalbase.wsgi:application", "--config", "gunicorn.conf.py", "--workers", "1",
             "--bind", "127.0.0.1:{port}", "--timeout", str(timeout), "--graceful-timeout", "5",
             "--log-level", "warning"]
     return Server("gunicorn", argv, env=env, log=log, memory_limit=memory_limit, ready_path="/favicon.ico")

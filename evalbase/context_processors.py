@@ -9,7 +9,7 @@ SECTIONS = {
     ("overview", "evaluation"): "evaluations",
     ("overview", "evidence_map"): "ratings",
     ("overview", "sources"): "sources",
-    ("overview", "reconciliation"): "reconciliation",
+    "reports": "reconciliation",
 }
 
 

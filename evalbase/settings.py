@@ -104,6 +104,10 @@ INSTALLED_APPS = [
     "operations",
     "axes",
     "health_check",
+    # Imports run as background jobs: Django's tasks API (backported) with its database queue.
+    "django_tasks",
+    "django_tasks_db",
+    "evalbase.lib.jobs",
 ]
 
 MIDDLEWARE = [
@@ -166,6 +170,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
         f"-c jit=off -c work_mem={os.environ.get('DB_WORK_MEM', '32MB')}")
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Write-ahead log: pages keep reading while the background worker writes a large import (SQLite
+    # still takes one writer at a time: other writes wait for it; PostgreSQL has no such wait).
+    DATABASES["default"].setdefault("OPTIONS", {})["init_command"] = "PRAGMA journal_mode=WAL;"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -200,8 +209,18 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Background jobs (imports: evalbase/lib/jobs): queued in the database, run by `manage.py db_worker`,
+# which `make run` and `make serve` start beside the web server. TASKS_BACKEND=immediate runs them
+# inside the request instead (no worker; a long import then holds the request).
+TASKS = {"default": {
+    "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+    if os.environ.get("TASKS_BACKEND") == "immediate" else "django_tasks_db.DatabaseBackend",
+}}
+
 # Figures about a whole selection, cached per data version (evalbase/lib/aggregates.py).
 AGGREGATE_CACHE = env_bool("AGGREGATE_CACHE", True)
+# The most rows an XLSX download holds (Excel's limit); above, a page links to the CSV (evalbase/lib/exports.py).
+EXPORT_XLSX_MAX_ROWS = env_int("EXPORT_XLSX_MAX_ROWS", 1_048_575, minimum=1)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "aggregates": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aggregates",

@@ -4,12 +4,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Count, F, Min, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from evalbase.lib.history import NOT_SHOWN
 from findings.models import Recommendation, ResponsibilityOwner
+
+NO_RESPONSE = "none"
+OPEN_STATUSES = [Recommendation.Status.OPEN, Recommendation.Status.IN_PROGRESS]
 
 
 def recommendation_list():
@@ -18,7 +21,7 @@ def recommendation_list():
         Recommendation.objects.select_related("evaluation", "conclusion", "response", "source")
         .prefetch_related(Prefetch("owners", queryset=ResponsibilityOwner.objects.order_by("name")))
         .annotate(slips=due_date_slips())
-        .order_by("evaluation__title", "number")
+        .order_by("evaluation__slug", "number", "pk")
     )
 
 
@@ -150,57 +153,86 @@ def _shown(name, value):
     return str(choices.get(value, value))
 
 
-@dataclass(frozen=True)
-class OverdueRecommendation:
-    recommendation: Recommendation
-    days_overdue: int
+NO_OWNER = "No owner named"
 
-    @property
-    def slips(self):
-        return self.recommendation.slips
+
+def with_keys(recommendations, *, today=None):
+    """`recommendations` with the values the tracker's facets group by and its filters test:
+    `stance_key` (the management response's stance, "none" without one) and `overdue_key` ("yes"
+    when open or in progress after its due date, else "no")."""
+    today = today or timezone.localdate()
+    return recommendations.annotate(
+        stance_key=Coalesce("response__stance", Value(NO_RESPONSE)),
+        overdue_key=Case(When(overdue_condition(today), then=Value("yes")), default=Value("no")),
+    )
+
+
+def overdue_condition(today):
+    return Q(status__in=OPEN_STATUSES, due_date__lt=today)
+
+
+def recommendation_counts(recommendations, *, today=None):
+    """How many of `recommendations` each owner holds (and how many of those are overdue), and how
+    many are in each status, with the total.
+
+    Counted by the database (two grouped queries, whatever the number of rows); a recommendation
+    naming two owners counts once for each of them, and once in the total.
+    """
+    today = today or timezone.localdate()
+    chosen = recommendations.order_by()
+    by_owner = (
+        chosen.values("owners__name")
+        .annotate(count=Count("pk"), overdue=Count("pk", filter=overdue_condition(today)))
+        .order_by(F("owners__name").asc(nulls_last=True))
+    )
+    by_status = dict(chosen.values_list("status").annotate(count=Count("pk")).order_by())
+    return {
+        "owners": [{"name": row["owners__name"] or NO_OWNER, "owner": row["owners__name"] or "", "count": row["count"],
+                    "overdue": row["overdue"]} for row in by_owner],
+        "statuses": [{"name": label, "count": by_status[status]}
+                     for status, label in Recommendation.Status.choices if status in by_status],
+        "total": sum(by_status.values()),
+    }
+
+
+def overdue_rows(recommendations, *, owners=(), today=None):
+    """The overdue ones of `recommendations` once per owner they name (`owner_name`, None for no
+    owner), by owner, then most overdue first: what the overdue list pages through. With `owners`
+    (names), only the rows of those owners."""
+    today = today or timezone.localdate()
+    rows = (recommendations.filter(overdue_condition(today)).prefetch_related(None)
+            .annotate(owner_name=F("owners__name")))
+    if owners:
+        rows = rows.filter(owner_name__in=owners)
+    return rows.order_by(F("owner_name").asc(nulls_last=True), "due_date", "evaluation__slug", "number", "pk")
+
+
+def overdue_by_owner(recommendations, *, owners=(), today=None):
+    """Per owner (alphabetical, no owner last): how many of `recommendations` are overdue, and the
+    oldest due date among them. One grouped query."""
+    today = today or timezone.localdate()
+    rows = (recommendations.order_by().filter(overdue_condition(today)).values("owners__name")
+            .annotate(count=Count("pk"), oldest=Min("due_date")).order_by(F("owners__name").asc(nulls_last=True)))
+    return [{"name": row["owners__name"] or NO_OWNER, "owner": row["owners__name"] or "", "count": row["count"],
+             "days": (today - row["oldest"]).days} for row in rows
+            if not owners or row["owners__name"] in owners]
 
 
 @dataclass(frozen=True)
 class OwnerOverdue:
     owner: str
-    recommendations: list[OverdueRecommendation]
+    rows: list
 
 
-def overdue_by_owner(*, today=None):
-    """Open or in-progress recommendations past their due date, grouped by responsibility owner.
-
-    Owners in alphabetical order, recommendations without an owner last; in each group the most
-    overdue first. A recommendation addressed to two owners is listed under each. Two queries
-    (the recommendations with their slip counts, their owners) whatever the number of rows.
-    """
+def grouped_by_owner(rows, *, today=None):
+    """A page of `overdue_rows` as groups of consecutive rows of one owner, each row given its
+    `days_overdue`."""
     today = today or timezone.localdate()
-    groups = defaultdict(list)
-    for recommendation in recommendation_list().overdue(today):
-        row = OverdueRecommendation(recommendation, (today - recommendation.due_date).days)
-        for owner in recommendation.owners.all() or [None]:
-            groups[owner.name if owner else None].append(row)
-    return [
-        OwnerOverdue(name or "No owner named",
-                     sorted(rows, key=lambda row: (-row.days_overdue, row.recommendation.evaluation.title,
-                                                   row.recommendation.number)))
-        for name, rows in sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or ""))
-    ]
-
-
-def recommendation_counts(recommendations):
-    """How many of `recommendations` each owner holds and how many are in each status.
-
-    Counted by the database (two grouped queries); a recommendation naming two owners counts
-    once for each of them.
-    """
-    chosen = Recommendation.objects.filter(pk__in=recommendations.order_by().values("pk"))
-    by_owner = (
-        chosen.values("owners__name").annotate(count=Count("pk"))
-        .order_by(F("owners__name").asc(nulls_last=True))
-    )
-    by_status = dict(chosen.values_list("status").annotate(count=Count("pk")).order_by())
-    return {
-        "owners": [{"name": row["owners__name"] or "No owner named", "count": row["count"]} for row in by_owner],
-        "statuses": [{"name": label, "count": by_status[status]}
-                     for status, label in Recommendation.Status.choices if status in by_status],
-    }
+    groups = []
+    for row in rows:
+        row.days_overdue = (today - row.due_date).days
+        name = row.owner_name or NO_OWNER
+        if not groups or groups[-1].owner != name:
+            groups.append(OwnerOverdue(name, []))
+        groups[-1].rows.append(row)
+    return groups

@@ -1,4 +1,4 @@
-"""The pages that span every app: home, the evaluations, reconciliation, sources, the evidence map."""
+"""The pages that span every app: home, the evaluations, sources, the evidence map."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
@@ -15,9 +15,6 @@ from . import documents
 from . import evaluation_list as evaluation_list_rows
 from .home import home_figures
 from .selectors import EVIDENCE_MAP_COLUMNS, evidence_map, heat_legend
-
-RECONCILIATION_COLUMNS = ["evaluation", "key", "figure", "source", "published_as_printed", "published",
-                          "recomputed", "difference", "status", "alternative", "alternative_value", "explanation"]
 
 
 def home(request):
@@ -67,21 +64,6 @@ def evaluation_detail(request, slug):
         },
     }
     return render(request, "overview/evaluation_detail.html", context)
-
-
-def reconciliation(request):
-    results = reconcile()
-    if wants_export(request):
-        return export_response(request, "reconciliation", RECONCILIATION_COLUMNS, (
-            [r.figure.evaluation.slug, r.figure.key, r.figure.label, r.figure.citation,
-             r.figure.printed_value, r.figure.value, "" if r.recomputed is None else r.recomputed,
-             "" if r.difference is None else r.difference, r.status, r.alternative_label,
-             "" if r.alternative is None else r.alternative, r.explanation]
-            for r in results
-        ))
-    counts = {status: sum(1 for r in results if r.status == status)
-              for status in ("match", "mismatch", "not recomputable")}
-    return render(request, "overview/reconciliation.html", {"results": results, "counts": counts})
 
 
 def sources(request):

@@ -123,6 +123,7 @@ class PortfolioImport(Importer):
             project = projects.get(project_number)
             checked = self.check_project(project_number, project, members,
                                          unnamed[project.pk] if project else [], lines, report)
+            self.advance(len(members))
             if checked:
                 plan.append(checked)
         return plan

@@ -7,6 +7,7 @@ from evalbase.lib.filtering import filter_problems
 from evalbase.lib.listing import CountedPaginator, Facet, chips, facet_counts, json_page, wants_json
 
 from . import charts
+from .exports import export_rows
 from .filters import ProjectFilter
 from .models import Approach, Project, Status
 from .numbers import normalise_project_number
@@ -86,8 +87,9 @@ def portfolio(request):
         return render(request, "projects/portfolio.html", {"filter": filterset, "error": error}, status=400)
     projects = filterset.qs
     if wants_export(request) and not request.GET.get("chart"):
-        return export_response(request, "portfolio", PROJECT_COLUMNS,
-                               (_project_row(p) for p in projects.iterator(chunk_size=2000)))
+        # Plain values in one query through a server-side cursor (projects/exports.py); an XLSX
+        # above the cap is refused after a count, before any row is read.
+        return export_response(request, "portfolio", PROJECT_COLUMNS, export_rows(projects), count=projects.count)
     selection = _selection(request, projects)
     drawn = selection.pop("drawn")
     if request.GET.get("chart") in drawn:  # a chart's data, as offered beside it

@@ -17,7 +17,7 @@ class RatingFilter(django_filters.FilterSet):
     """The ratings list. `assessed=yes` keeps scores only, `assessed=no` only the "not assessed" cells."""
 
     evaluation = django_filters.ModelChoiceFilter(
-        queryset=Evaluation.objects.filter(ratings__isnull=False).distinct().order_by("title"),
+        queryset=Evaluation.objects.order_by("title"),
         to_field_name="slug", empty_label=ANY, error_messages=_unknown("evaluation"),
     )
     criterion = django_filters.ModelChoiceFilter(

@@ -99,7 +99,9 @@ class RatingImport(Importer):
                 "evaluation", "scale", "source", "project", "country", "programme")
         }
         plan, seen = [], {}
+        self.advance(len(rows) - len(checked))  # the rows refused for their cells are done
         for number, values in checked:
+            self.advance()
             key = (values["evaluation"].pk, values["criterion"].pk, values["subject_kind"], values["subject"].pk)
             if key in seen:
                 report.problem(number, "subject", f"Row {seen[key]} already rates this subject on this "

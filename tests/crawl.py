@@ -67,6 +67,13 @@ def kind(url):
     return path, tuple(sorted({name for name, _ in parse_qsl(parts.query, keep_blank_values=True)} - {"page"}))
 
 
+def layout_kind(url):
+    """Pages drawn the same way: the same generalised path, filtered or not (a JSON page apart),
+    whatever the filters. The browser sweep visits one of each."""
+    path, params = kind(url)
+    return path, bool(set(params) - {"sort", "format"}), "format" in params
+
+
 def page_key(url):
     """Every distinct path, but of each path one address per set of parameter names: filters and
     sorts combine without end, and one of each shows the page answers."""

@@ -99,9 +99,20 @@ def test_a_csv_whose_first_row_fails_fails_before_sending_anything():
         csv_response("test", ["title", "n"], rows_failing_after(0))
 
 
-def test_an_xlsx_that_fails_is_never_sent():
+def test_an_xlsx_that_fails_mid_stream_says_so_on_both_sheets(caplog):
+    with caplog.at_level(logging.ERROR, logger="evalbase.lib.exports"):
+        workbook = xlsx(rows_failing_after(3))
+    data = list(workbook["data"].values)
+    assert [row[0] for row in data[1:4]] == ["row 0", "row 1", "row 2"] and len(data) == 5
+    assert data[-1][0].startswith(FAILURE_MARKER + " after 3 rows (RuntimeError)") and "incomplete" in data[-1][0]
+    rows = dict(row[:2] for row in workbook["about"].values if row[0])
+    assert rows["rows"].startswith(FAILURE_MARKER)
+    assert "XLSX export test failed after 3 rows" in caplog.text
+
+
+def test_an_xlsx_whose_first_row_fails_fails_before_sending_anything():
     with pytest.raises(RuntimeError):
-        xlsx(rows_failing_after(3))
+        xlsx(rows_failing_after(0))
 
 
 @pytest.mark.django_db

@@ -211,8 +211,15 @@ def test_the_command_reports_every_problem(tmp_path, subjects):
 # -- the pages -----------------------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def jobs_in_the_request(settings):
+    """Import jobs run as soon as they are queued (tests/test_background_imports.py runs the worker)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 def upload(client, content, name="ratings.xlsx", url="/ratings/import/"):
-    return client.post(url, {"file": SimpleUploadedFile(name, content)})
+    """The page the upload leads to: its checking job's, the job done."""
+    return client.post(url, {"file": SimpleUploadedFile(name, content)}, follow=True)
 
 
 @pytest.mark.parametrize("url", ["/ratings/import/", "/ratings/import/template.csv"])
@@ -242,8 +249,9 @@ def test_ratings_preview_and_confirm(client, sam, subjects):
     client.force_login(sam)
     response = upload(client, as_xlsx(clean_ratings(), COLUMNS))
     assert response.status_code == 200, response.content.decode()
+    assert "No problem found. Confirm to write" in response.content.decode()
     confirmed = client.post("/ratings/import/confirm/", {"digest": response.context["digest"]}, follow=True)
-    assert confirmed.redirect_chain == [("/ratings/import/", 302)]
+    assert confirmed.redirect_chain == [(f"/imports/{confirmed.context['job'].pk}/", 302)]
     assert "Imported ratings.xlsx: ratings: 3 created" in confirmed.content.decode()
     assert ratings_of(subjects[0]).count() == 3
     assert ratings_of(subjects[0]).first().history.first().history_user == sam

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.roles import add_user
 from findings.models import Recommendation
-from follow_up.selectors import due_date_changes, overdue_by_owner, recommendation_list, slip_count
+from follow_up.selectors import due_date_changes, overdue_by_owner, recommendation_list, slip_count, with_keys
 from follow_up.services import update_recommendation
 
 from .builders import make_evaluation, make_owner, make_recommendation, read_csv
@@ -70,9 +70,10 @@ def test_slips_are_shown_on_the_recommendation_page_and_the_tracker(client, ada)
     assert f"<li>no due date → 2027-01-31 (ada, {today})</li>" in page
 
     tracker = client.get("/recommendations/", {"evaluation": recommendation.evaluation.slug})
-    assert [r.slips for r in tracker.context["recommendations"]] == [2]
+    assert [r.slips for r in tracker.context["page"]] == [2]
     html = " ".join(tracker.content.decode().split())
-    assert '<th scope="col" class="num">Slipped</th>' in html and '<td>31 May 2027</td><td class="num">2</td>' in html
+    assert '<th scope="col" class="num">Slipped</th>' in html
+    assert '<td class="due" data-label="Due">2027-05-31</td><td class="num" data-label="Slipped">2</td>' in html
 
 
 def test_tracker_queries_do_not_grow_with_rows_or_versions(client, ada):
@@ -89,7 +90,7 @@ def test_tracker_queries_do_not_grow_with_rows_or_versions(client, ada):
             follow_up(recommendation, ada, due_date=datetime.date(2027, month, 1))
     with CaptureQueriesContext(connection) as many:
         response = client.get("/recommendations/", params)
-    assert [r.slips for r in response.context["recommendations"]] == [0] + [2] * 10
+    assert [r.slips for r in response.context["page"]] == [0] + [2] * 10
     assert len(many) == len(few)
 
 
@@ -116,30 +117,44 @@ def overdue(ada):
 
 
 def of_evaluation(groups, evaluation):
-    """The overdue groups with only `evaluation`'s recommendations: (owner, [(recommendation, days, slips)])."""
-    mine = [(g.owner, [(row.recommendation, row.days_overdue, row.slips) for row in g.recommendations
-                       if row.recommendation.evaluation_id == evaluation.pk]) for g in groups]
+    """A page's overdue groups with only `evaluation`'s recommendations: (owner, [(recommendation, days, slips)])."""
+    mine = [(g.owner, [(row, row.days_overdue, row.slips) for row in g.rows if row.evaluation_id == evaluation.pk])
+            for g in groups]
     return [(owner, rows) for owner, rows in mine if rows]
 
 
-def test_the_overdue_list_groups_recommendations_per_owner(overdue):
-    assert of_evaluation(overdue_by_owner(), overdue["evaluation"]) == [
+def test_the_overdue_list_groups_recommendations_per_owner(client, overdue):
+    response = client.get("/recommendations/overdue/", {"evaluation": "follow-up-check"})
+    assert of_evaluation(response.context["groups"], overdue["evaluation"]) == [
         (DONORS, [(overdue["late"], 30, 0), (overdue["slipped"], 10, 2)]),
         (UNIT, [(overdue["slipped"], 10, 2)]),
         ("No owner named", [(overdue["orphan"], 1, 0)]),
     ]
 
 
+def test_overdue_figures_per_owner_are_counted_by_the_database(overdue):
+    chosen = with_keys(Recommendation.objects.filter(evaluation=overdue["evaluation"]))
+    assert [(row["name"], row["count"], row["days"]) for row in overdue_by_owner(chosen)] == [
+        (DONORS, 2, 30), (UNIT, 1, 10), ("No owner named", 1, 1)]
+    assert [row["name"] for row in overdue_by_owner(chosen, owners=[UNIT])] == [UNIT]
+
+
 def test_the_overdue_page_shows_each_owner_with_days_overdue_and_slips(client, overdue):
-    response = client.get("/recommendations/overdue/")
+    response = client.get("/recommendations/overdue/", {"evaluation": "follow-up-check"})
     assert response.status_code == 200
     page = " ".join(response.content.decode().split())
-    assert re.search(rf'<h2 id="owner-\d+">{DONORS} \(2\)</h2>', page)
+    assert re.search(rf'<h2 class="owner-group" id="owner-\d+">{DONORS}</h2>', page)
+    assert (f'<a href="?evaluation=follow-up-check&amp;owner={DONORS.replace(" ", "+")}">{DONORS}</a></td> '
+            '<td class="num key" data-label="Overdue">2</td>'
+            '<td class="num" data-label="Most overdue, days">30</td>') in page
     slipped = overdue["slipped"]
-    assert (f'<td class="num">{slipped.number}</td> <td><a href="{slipped.get_absolute_url()}">') in page
-    assert (f'<td>In progress</td> <td>{days_from_today(-10).isoformat()}</td><td class="num">10</td>'
-            '<td class="num">2</td>') in page
-    assert 'href="?format=csv"' in page and 'href="?format=xlsx"' in page
+    assert (f'<td class="num" data-label="No.">{slipped.number}</td> <td class="rec-text" data-label="Recommendation">'
+            f'<a href="{slipped.get_absolute_url()}">') in page
+    assert ('<td data-label="Status">In progress</td> '
+            f'<td class="due" data-label="Due">{days_from_today(-10).isoformat()}</td>'
+            '<td class="num key" data-label="Days overdue">10</td><td class="num" data-label="Slipped">2</td>') in page
+    assert 'href="?evaluation=follow-up-check&amp;format=csv"' in page
+    assert 'href="?evaluation=follow-up-check&amp;format=xlsx"' in page
 
 
 def test_the_overdue_list_exports_as_csv_and_xlsx(client, overdue):

@@ -80,6 +80,10 @@ PAGES = {
     "portfolio/import/ratings/confirm/": ("POST /portfolio/import/ratings/confirm/", (REDIRECT,) * 5,
                                           (LOGIN, REDIRECT, REDIRECT, REDIRECT, NO_ROLE)),
     "ratings/import/": ("/ratings/import/", STAFF, STAFF_PRIVATE),
+    # An import job's page: only who started it (tests/test_background_imports.py); no one else finds it.
+    "imports/<uuid:job_id>/": ("/imports/00000000-0000-4000-8000-000000000000/",
+                               (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+                               (LOGIN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NO_ROLE)),
     "ratings/import/confirm/": ("POST /ratings/import/confirm/", (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, FORBIDDEN),
                                 (LOGIN, FORBIDDEN, REDIRECT, REDIRECT, NO_ROLE)),
     "ratings/import/template.<str:extension>": ("/ratings/import/template.csv", (LOGIN, OK, OK, OK, OK),

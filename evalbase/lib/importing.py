@@ -17,6 +17,7 @@ Records are matched on their natural keys, so importing the same file twice chan
 
 import csv
 import io
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,6 +85,8 @@ class ImportReport:
     @property
     def ok(self):
         return self.problem_count == 0
+
+    row_count = property(lambda self: len(self.rows))
 
     @property
     def created(self):
@@ -167,6 +170,25 @@ class Column:
     example: str
 
 
+class Progress:
+    """Tells `report(state, rows, checked)` how far an import got: every `every` seconds while checking,
+    then once before writing (one transaction: a write shows no partial progress to anyone else).
+    `checked` counts each row twice: its cells, then the rules across rows and with the database."""
+
+    def __init__(self, report, rows, every=0.5):
+        self.report, self.rows, self.checked, self.every, self.last = report, rows, 0, every, time.monotonic()
+        report("checking", rows, 0)
+
+    def advance(self, rows=1):
+        self.checked += rows
+        if self.checked % 100 < rows and time.monotonic() - self.last >= self.every:
+            self.last = time.monotonic()
+            self.report("checking", self.rows, self.checked)
+
+    def writing(self):
+        self.report("writing", self.rows, self.checked)
+
+
 class Refused(Exception):
     """The database refused a row while writing; raised out of the transaction to roll it back."""
 
@@ -185,8 +207,9 @@ class Importer:
     examples = {}  # column -> an example value, for the templates and the import page
     field_columns = {}  # model field -> column, for the models' own messages
 
-    def __init__(self):
+    def __init__(self, progress=None):
         self.form = self.row_form()
+        self.progress = progress  # a Progress, told of each row checked
 
     @classmethod
     def column_names(cls):
@@ -207,11 +230,16 @@ class Importer:
 
     def clean_cells(self, number, row, report):
         """The row's values by column (None for an empty cell), or None after reporting its problems."""
+        self.advance()
         values, errors = self.form.clean_row(row)
         for column, reasons in errors.items():
             for reason in reasons:
                 report.problem(number, column, reason)
         return None if errors else values
+
+    def advance(self, rows=1):  # rows count twice in the progress: their cells (clean_cells), then the rest
+        if self.progress:
+            self.progress.advance(rows)
 
     def clean_record(self, record, number, report):
         """The model's own rules; each message becomes a problem on the column it is about. True if none.
@@ -264,28 +292,29 @@ def _bulk_created(model, records):
     return True
 
 
-def run_import(importer, content, filename, *, commit, user=None):
+def run_import(importer, content, filename, *, commit, user=None, progress=None):
     """Read and check one file and, if `commit` and there is no problem, write it; return an ImportReport.
 
     `importer` is an Importer subclass; each run makes its own instance. `user` is recorded as the
-    author of the changes where the models keep a history.
+    author of the changes where the models keep a history. `progress(state, rows, checked)`, if
+    given, is told how far it got. The check runs before the write's transaction, so that its progress
+    can be seen; a change made meanwhile is refused by the database or a rating's version, as before.
     """
     report = ImportReport(kind=importer.kind, filename=filename, columns=importer.column_names())
     try:
         table = read_table(content, filename, expected=report.columns)
-    except WrongColumns as wrong:
-        for problem in wrong.problems:
+    except (WrongColumns, FileProblem) as refused:
+        for problem in getattr(refused, "problems", [refused]):
             report.problem(problem.row, problem.column, problem.reason)
         return report
-    except FileProblem as problem:
-        report.problem(problem.row, problem.column, problem.reason)
-        return report
     report.rows = table.rows
-    run = importer()
+    run = importer(Progress(progress, len(table.rows)) if progress else None)
     try:
-        with transaction.atomic():
-            plan = run.check(table.rows, report)
-            if commit and report.ok:
+        plan = run.check(table.rows, report)
+        if commit and report.ok:
+            if run.progress:
+                run.progress.writing()
+            with transaction.atomic():
                 run.write(plan, reason=f"Imported from {filename}", user=user)
                 report.committed = True
     except Refused as refused:

@@ -1,0 +1,1 @@
+"""Imports run as background jobs: an ImportJob per check or write, queued with django-tasks."""
