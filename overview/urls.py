@@ -8,5 +8,6 @@ urlpatterns = [
     path("evaluations/", views.evaluation_list, name="evaluations"),
     path("evaluations/<slug:slug>/", views.evaluation_detail, name="evaluation"),
     path("sources/", views.sources, name="sources"),
+    path("sources/<int:pk>/", views.source_document, name="source"),
     path("ratings/evidence-map/", views.evidence_map_page, name="evidence_map"),
 ]

@@ -1,55 +1,48 @@
 """The pages that span every app: home, the evaluations, sources, the evidence map."""
 
-from django.db.models import Count
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 
+from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
+from evalbase.lib.listing import chips, facet_counts, json_page, wants_json
 from evalbase.lib.queries import count_of
 from evaluations.models import DataQualityNote, Evaluation, PublishedFigure
-from findings.models import Finding, Recommendation
-from projects.models import Project
-from projects.selectors import portfolio_totals
-from ratings.models import Rating
 from reference.models import SourceDocument
 from reports.reconciliation import reconcile
 
+from . import documents
+from . import evaluation_list as evaluation_list_rows
+from .home import home_figures
 from .selectors import EVIDENCE_MAP_COLUMNS, evidence_map, heat_legend
 
 
 def home(request):
-    evaluations = list(Evaluation.objects.select_related("commissioner__parent").annotate(
-        n_findings=count_of(Finding.objects.all(), "evaluation"),
-        n_recommendations=count_of(Recommendation.objects.all(), "evaluation"),
-        n_ratings=count_of(Rating.objects.all(), "evaluation"),
-    ).order_by("-year"))
-    agencies = {}
-    for evaluation in evaluations:
-        agencies.setdefault(evaluation.commissioner.agency, []).append(evaluation)
-    context = {
-        "evaluations": evaluations,
-        "agencies": agencies,
-        "portfolio": portfolio_totals(Project.objects.all()),
-        "open_recommendations": Recommendation.objects.open().count(),
-        "published_figures": PublishedFigure.objects.count(),
-    }
-    return render(request, "overview/home.html", context)
+    return render(request, "overview/home.html", cached("home", "", home_figures))
 
 
-EVALUATION_COLUMNS = ["slug", "code", "title", "kind", "commissioner", "year", "period_start", "period_end",
-                      "countries", "cost", "cost_currency", "source"]
+PAGE_SIZE = 50
 
 
 def evaluation_list(request):
-    evaluations = Evaluation.objects.select_related("commissioner", "source").annotate(
-        n_countries=Count("countries", distinct=True)
-    )
+    filterset, error = evaluation_list_rows.filtered(request)
+    if error:
+        return render(request, "overview/evaluation_list.html", {"filter": filterset, "error": error}, status=400)
+    rows = evaluation_list_rows.ordered(filterset)
     if wants_export(request):
-        return export_response(request, "evaluations", EVALUATION_COLUMNS, (
-            [e.slug, e.code, e.title, e.kind, e.commissioner.slug, e.year, e.period_start or "",
-             e.period_end or "", e.n_countries, "" if e.cost is None else e.cost, e.cost_currency, e.citation]
-            for e in evaluations
-        ))
-    return render(request, "overview/evaluation_list.html", {"evaluations": evaluations})
+        return export_response(request, "evaluations", evaluation_list_rows.COLUMNS,
+                               (evaluation_list_rows.export_row(e) for e in rows))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    if wants_json(request):
+        return json_page(request, page, evaluation_list_rows.COLUMNS, evaluation_list_rows.export_row)
+    # The facets' links keep the sort: cached per selection and sort (evalbase/lib/aggregates.py).
+    facets = cached("evaluation-facets", selection_key(request), lambda: facet_counts(
+        request, evaluation_list_rows.EvaluationFilter, evaluation_list_rows.evaluation_rows(),
+        evaluation_list_rows.FACETS))
+    context = {"filter": filterset, "page": page, "facets": facets, "keep": ["sort"],
+               "chips": chips(request, facets, evaluation_list_rows.FILTER_LABELS),
+               "facet_names": [facet.name for facet in evaluation_list_rows.FACETS]}
+    return render(request, "overview/evaluation_list.html", context)
 
 
 def evaluation_detail(request, slug):
@@ -80,6 +73,25 @@ def sources(request):
         n_figures=count_of(PublishedFigure.objects.all(), "evaluation"),
     )
     return render(request, "overview/sources.html", {"documents": documents, "evaluations": evaluations})
+
+
+DOCUMENT_PAGE_SIZE = 100
+
+
+def source_document(request, pk):
+    """A source document's records in document order; `?at=finding-12` opens the page holding that record."""
+    document = get_object_or_404(SourceDocument, pk=pk)
+    rows = documents.document_index(document)
+    paginator = Paginator(rows, DOCUMENT_PAGE_SIZE)
+    number = request.GET.get("page")
+    kind, _, record = request.GET.get("at", "").rpartition("-")
+    if number is None and record.isdigit():
+        position = documents.position_of(rows, kind, int(record))
+        number = 1 if position is None else position // DOCUMENT_PAGE_SIZE + 1
+    page = paginator.get_page(number)
+    context = {"document": document, "page": page, "entries": documents.entries(page.object_list),
+               "evaluations": Evaluation.objects.filter(source=document)}
+    return render(request, "overview/source_document.html", context)
 
 
 EVIDENCE_MAP_EXPORT_COLUMNS = ["criterion", "column", "findings", "ratings", "assessed_ratings",

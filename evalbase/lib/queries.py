@@ -11,4 +11,5 @@ def count_of(queryset, field):
     DISTINCT, which multiplies the rows joined (findings x recommendations x ratings).
     """
     rows = queryset.filter(**{field: OuterRef("pk")}).order_by().values(field)
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")), 0)
+    # COUNT(*), not COUNT(pk): the database can count from the index on `field` alone.
+    return Coalesce(Subquery(rows.annotate(n=Count("*")).values("n")), 0)
