@@ -67,6 +67,7 @@ PAGES = {
     "evaluations/<slug:slug>/": ("/evaluations/{evaluation}/", EVERYONE, WITH_A_ROLE),
     "reconciliation/": ("/reconciliation/", EVERYONE, WITH_A_ROLE),
     "sources/": ("/sources/", EVERYONE, WITH_A_ROLE),
+    "sources/<int:pk>/": ("/sources/{source_document}/", EVERYONE, WITH_A_ROLE),
     "ratings/evidence-map/": ("/ratings/evidence-map/", EVERYONE, WITH_A_ROLE),
     "portfolio/": ("/portfolio/", EVERYONE, WITH_A_ROLE),
     "portfolio/summary/": ("/portfolio/summary/", EVERYONE, WITH_A_ROLE),
@@ -221,6 +222,7 @@ class Samples(dict):
         "finding_type": lambda samples: ContentType.objects.get_for_model(Finding).pk,
         "lesson": lambda samples: make_lesson().pk,
         "recommendation": lambda samples: make_recommendation().pk,
+        "source_document": lambda samples: make_source_document().pk,
     }
 
     def __missing__(self, name):
