@@ -33,7 +33,9 @@ def _values(queryset, kind, facet):
     if path is None:
         return None
     label = path + facet.label_field if facet.label_field else path
-    return queryset.annotate(v=F(path + facet.field), l=F(label)).values("v", "l", "pk").distinct()
+    rows = queryset.annotate(v=F(path + facet.field), l=F(label)).values("v", "l", "pk")
+    # Through the findings a recommendation answers, a value can come twice: count the record once.
+    return rows.distinct() if "__" in path else rows
 
 
 def _filtered_but(filters, queryset, facet):
@@ -47,7 +49,10 @@ def _filtered_but(filters, queryset, facet):
 def _counts(filters, search, facet):
     parts = [_values(matching(_filtered_but(filters, model.objects.all(), facet), search), kind, facet)
              for kind, model in RESULT_TYPES.items()]
-    first, *others = [part.order_by() for part in parts if part is not None]
+    parts = [part.order_by() for part in parts if part is not None and not part.query.is_empty()]
+    if not parts:
+        return []
+    first, *others = parts
     sql, sql_params = first.union(*others, all=True).query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT v, l, COUNT(*) FROM ({sql}) AS u WHERE v IS NOT NULL AND v <> '' "

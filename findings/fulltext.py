@@ -74,11 +74,6 @@ class Term:
         prefix = self.prefix()
         return f'("{self.words[0]}" OR "{prefix}"*)' if prefix else f'"{self.words[0]}"'
 
-    def matches(self, token):
-        """Whether a word of a record's text (lower case) is one this term looks for: for highlighting."""
-        return any(token == word or (len(root(word)) >= 4 and token.startswith(root(word)))
-                   for word in self.words)
-
 
 def parse(query):
     """The terms of `query`: "quoted phrases" and words, lower case, at most MAX_TERMS."""
@@ -111,22 +106,31 @@ def candidates(terms):
     return texts
 
 
+def _pattern(terms):
+    """A regular expression finding the words `terms` look for in a record's text."""
+    words = {word for term in terms for word in term.words}
+    alternatives = sorted({re.escape(root(word)) + r"\w*" for word in words if len(root(word)) >= 4}
+                          | {re.escape(word) + r"(?!\w)" for word in words}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + ")", re.IGNORECASE) if alternatives else None
+
+
 def snippet(text, terms, words=40):
     """About `words` words of `text` from shortly before its first match, HTML-escaped, each matched
     word in <mark>."""
-    pieces = WORD.split(text)  # non-words, interleaved with the words captured below
-    tokens = WORD.findall(text)
-    marked = [any(term.matches(token.lower()) for term in terms) for token in tokens]
-    first = marked.index(True) if True in marked else 0
-    start = max(0, first - words // 4)
-    end = min(len(tokens), start + words)
-    out = ["… " if start else escape(pieces[0])]
-    for i in range(start, end):
-        token = escape(tokens[i])
-        out.append(f"<mark>{token}</mark>" if marked[i] else token)
-        if i + 1 < end:
-            out.append(escape(pieces[i + 1]))
-    out.append(escape(pieces[end]) if end == len(tokens) else " …")
+    pattern = _pattern(terms)
+    found = pattern.search(text) if pattern else None
+    before = WORD.findall(text[:found.start()]) if found else []
+    start = 0
+    if len(before) > words // 4:
+        start = [m.start() for m in WORD.finditer(text, 0, found.start())][-(words // 4)]
+    following = [m.end() for _, m in zip(range(words), WORD.finditer(text, start))]
+    end = following[-1] if len(following) == words else len(text)
+    window = text[start:end]
+    out, at = ["… " if start else ""], 0
+    for match in pattern.finditer(window) if pattern else ():
+        out += [escape(window[at:match.start()]), f"<mark>{escape(match.group())}</mark>"]
+        at = match.end()
+    out += [escape(window[at:]), " …" if end < len(text.rstrip()) else ""]
     return mark_safe("".join(out))
 
 

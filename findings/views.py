@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.history import recent_changes
 from evalbase.lib.listing import CountedPaginator, chips, json_page, wants_json
@@ -60,7 +61,8 @@ def finding_list(request):
     if wants_export(request):
         rows = (_search_row(result) for result in all_evidence_results(hits, query=search))
         return export_response(request, "findings", SEARCH_COLUMNS, rows)
-    facets = evidence_facets(request, filters, search)
+    facets = cached("findings", selection_key(request),
+                    lambda: evidence_facets(request, filters, search))
     page = CountedPaginator(hits, RESULTS_PER_PAGE, count=total(facets)).get_page(request.GET.get("page"))
     results = evidence_results(page.object_list, query=search)
     if wants_json(request):
