@@ -46,7 +46,7 @@ def _filtered_but(filters, queryset, facet):
     return queryset
 
 
-def _counts(filters, search, facet):
+def _counts(filters, search, facet, selected):
     parts = [_values(matching(_filtered_but(filters, model.objects.all(), facet), search), kind, facet)
              for kind, model in RESULT_TYPES.items()]
     parts = [part.order_by() for part in parts if part is not None and not part.query.is_empty()]
@@ -54,9 +54,12 @@ def _counts(filters, search, facet):
         return []
     first, *others = parts
     sql, sql_params = first.union(*others, all=True).query.sql_with_params()
+    # The values chosen come first, whatever their counts, so that each shows its count and label.
+    chosen = f"CASE WHEN v IN ({', '.join(['%s'] * len(selected))}) THEN 0 ELSE 1 END, " if selected else ""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT v, l, COUNT(*) FROM ({sql}) AS u WHERE v IS NOT NULL AND v <> '' "
-                       f"GROUP BY v, l ORDER BY 3 DESC, 1 LIMIT {facet.limit + 1}", sql_params)
+        cursor.execute(f"SELECT v, l, COUNT(*) FROM ({sql}) AS u WHERE v IS NOT NULL AND v <> '' "  # noqa: S608
+                       f"GROUP BY v, l ORDER BY {chosen}3 DESC, 1 LIMIT {facet.limit + len(selected) + 1}",
+                       [*sql_params, *selected])
         return cursor.fetchall()
 
 
@@ -75,10 +78,11 @@ def evidence_facets(request, filters, search):
     results = []
     for facet in FACETS:
         selected = [value for value in request.GET.getlist(facet.name) if value]
-        rows = _counts(filters, search, facet)
-        counts = FacetCounts(facet, more=len(rows) > facet.limit)
+        rows = _counts(filters, search, facet, selected)
+        shown = max(facet.limit, len(selected))
+        counts = FacetCounts(facet, more=len(rows) > shown)
         choices = dict(facet.choices)
-        for value, label, n in rows[:facet.limit]:
+        for value, label, n in rows[:shown]:
             value = str(value)
             toggled = [v for v in selected if v != value] if value in selected else [*selected, value]
             counts.values.append(FacetValue(value, choices.get(value, label), n, value in selected,
