@@ -178,3 +178,17 @@ def test_a_chosen_value_keeps_its_label_and_count_beyond_the_largest_listed(clie
     facet = next(counts for counts in response.context["facets"] if counts.facet.name == "country")
     assert [(v.label, v.count, v.selected) for v in facet.values if v.selected] == [("Peru", 1, True)]
     assert "Country: Peru" in response.content.decode()
+
+
+def test_the_database_keeps_the_index_itself():
+    """Every write path (forms, admin, imports, raw SQL) keeps the index: a generated column on
+    PostgreSQL, triggers on SQLite (put back after migrate if a migration rebuilt a table)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT table_name FROM information_schema.columns WHERE column_name = 'search_vector' "
+                           "AND is_generated = 'ALWAYS'")
+            assert {row[0] for row in cursor.fetchall()} >= {
+                "findings_finding", "findings_lesson", "findings_recommendation"}
+        else:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'findings_%_fts_%'")
+            assert len(cursor.fetchall()) == 9
