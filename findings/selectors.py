@@ -1,66 +1,75 @@
 """Queries behind the findings search: findings, lessons and recommendations, ranked."""
 
-import operator
 from dataclasses import dataclass, field
-from functools import reduce
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import BooleanField, F, FloatField, Q, Value
+from django.db.models.expressions import RawSQL
 
 from evalbase.lib.scales import plain
 
+from . import fulltext
 from .filters import RESULT_TYPES
 from .models import Finding, Lesson, Recommendation
+from .tags import Search
 
-# Searched fields and their weight: a word in a title counts more than one in the text.
-SEARCH_FIELDS = {
-    Finding: {"title": "A", "text": "B"},
-    Lesson: {"title": "A", "text": "B"},
-    Recommendation: {"text": "B"},
+ORDERS = {
+    "relevance": ("-rank", "evaluation_title", "kind", "id"),
+    "evaluation": ("evaluation_title", "kind", "id"),
 }
-SQLITE_WEIGHTS = {"A": 2.0, "B": 1.0}
 
 
-def search_evidence(*, query, filters):
+def search_evidence(*, query, filters, sort=None):
     """Findings, lessons and recommendations matching `query` and `filters`, best match first.
 
-    `filters` is a bound, valid EvidenceFilter. Returns one union queryset of hits
-    ({"kind", "id", "rank", "evaluation_title"}), so the database counts, orders and pages them;
-    `evidence_results()` loads the records behind a page of hits. PostgreSQL ranks by full-text
-    relevance; SQLite matches every word of the query and puts title matches first.
+    `query` is a string or a parsed `tags.Search`; `filters` a bound, valid EvidenceFilter. Returns
+    one union queryset of hits ({"kind", "id", "rank", "evaluation_title"}), so the database counts,
+    orders and pages them; `evidence_results()` loads the records behind a page of hits. Both
+    databases rank by full-text relevance over a stored index (findings/fulltext.py).
     """
+    search = query if isinstance(query, Search) else Search.read(query)
     hits = [
-        _matching(filters.filter_queryset(model.objects.all()), query, SEARCH_FIELDS[model])
+        matching(filters.filter_queryset(model.objects.all()), search)
         .annotate(kind=Value(kind), evaluation_title=F("evaluation__title"))
         .order_by()
         .values("kind", "id", "rank", "evaluation_title")
         for kind, model in RESULT_TYPES.items()
     ]
     first, *others = hits
-    return first.union(*others, all=True).order_by("-rank", "evaluation_title", "kind", "id")
+    order = ORDERS[sort or ("relevance" if search else "evaluation")]
+    return first.union(*others, all=True).order_by(*order)
 
 
-def _matching(queryset, query, fields):
-    if not query:
-        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+def _text_match(model, terms):
+    table = model._meta.db_table
     if connection.vendor == "postgresql":
-        vector = reduce(operator.add, (
-            SearchVector(name, weight=weight, config="english") for name, weight in fields.items()
-        ))
-        search = SearchQuery(query, config="english", search_type="websearch")
-        return queryset.alias(document=vector).filter(document=search).annotate(
-            rank=SearchRank(F("document"), search)
-        )
-    every_word = reduce(operator.and_, (
-        reduce(operator.or_, (Q(**{f"{name}__icontains": word}) for name in fields)) for word in query.split()
-    ))
-    rank = reduce(operator.add, (
-        Case(When(**{f"{name}__icontains": query}, then=Value(SQLITE_WEIGHTS[weight])), default=Value(0.0),
-             output_field=FloatField())
-        for name, weight in fields.items()
-    ))
-    return queryset.filter(every_word).annotate(rank=rank)
+        return RawSQL(f"{table}.search_vector @@ to_tsquery('english', %s)", [fulltext.tsquery(terms)],
+                      output_field=BooleanField())
+    return RawSQL(f"{table}.id IN (SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s)",
+                  [fulltext.fts5(terms)], output_field=BooleanField())
+
+
+def _rank(model, terms):
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        return RawSQL(f"ts_rank({table}.search_vector, to_tsquery('english', %s))",
+                      [fulltext.tsquery(terms, "|")], output_field=FloatField())
+    return RawSQL(f"coalesce((SELECT -bm25({table}_fts, 2.0, 1.0) FROM {table}_fts "
+                  f"WHERE {table}_fts MATCH %s AND rowid = {table}.id), 0.0)",
+                  [fulltext.fts5(terms, "OR")], output_field=FloatField())
+
+
+def matching(queryset, search):
+    """`queryset` (findings, lessons or recommendations) narrowed to those holding every term of
+    `search`, in their text or, for a term naming a tag (a country, theme, criterion or
+    organisation), as a tag; annotated with `rank`."""
+    if not search:
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField()))
+    model = queryset.model
+    condition = Q(_text_match(model, search.plain)) if search.plain else Q()
+    for tag in search.tags:
+        condition &= Q(_text_match(model, tag.terms)) | Q(pk__in=tag.tagged(model))
+    return queryset.filter(condition).annotate(rank=_rank(model, search.terms))
 
 
 @dataclass
@@ -125,7 +134,7 @@ def evidence_text(evidence):
 
 
 def _result(kind, record, query):
-    snippet = _snippet(record.text, query)
+    snippet = fulltext.snippet(record.text, query.terms if isinstance(query, Search) else fulltext.parse(query))
     if kind == "finding":
         return SearchResult(
             kind, record, record.code, record.title, record.get_category_display(), record.get_absolute_url(),
@@ -152,12 +161,3 @@ def _result(kind, record, query):
 def _distinct(items):
     return list(dict.fromkeys(items))
 
-
-def _snippet(text, query, words=40):
-    """About `words` words of `text`, starting shortly before the first word of `query` it holds."""
-    tokens = text.split()
-    terms = [term.lower() for term in query.split()]
-    first = next((i for i, token in enumerate(tokens) if any(term in token.lower() for term in terms)), 0)
-    start = max(0, first - words // 4)
-    end = start + words
-    return ("… " if start else "") + " ".join(tokens[start:end]) + (" …" if end < len(tokens) else "")

@@ -3,18 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.history import recent_changes
+from evalbase.lib.listing import CountedPaginator, chips, json_page, wants_json
 from evalbase.lib.versioning import EditConflict
 
+from .facets import FACET_NAMES, evidence_facets, total
 from .filters import EvidenceFilter
 from .forms import EvidenceFormSet, FindingForm, LessonForm
 from .models import Finding, Lesson
-from .selectors import all_evidence_results, evidence_results, search_evidence
+from .selectors import ORDERS, all_evidence_results, evidence_results, search_evidence
 from .services import (
     create_finding,
     create_lesson,
@@ -25,6 +27,7 @@ from .services import (
     update_finding,
     update_lesson,
 )
+from .tags import Search
 
 SEARCH_COLUMNS = ["type", "evaluation", "code", "title", "text", "criteria", "themes", "countries",
                   "evidence_kind", "evidence", "source"]
@@ -38,18 +41,36 @@ def _search_row(result):
             "; ".join(result.evidence), result.record.citation]
 
 
+FILTER_LABELS = {"q": "Search", "organisation": "Organisation", "untagged": "No criterion tag"}
+
+
+def _json_row(result):
+    return [*_search_row(result), result.record.pk, result.url, str(result.snippet)]
+
+
 def finding_list(request):
     filters = EvidenceFilter(request.GET)
-    query = request.GET.get("q", "").strip()
-    context = {"filter": filters, "query": query}
-    if not filters.is_valid():
+    query, sort = request.GET.get("q", "").strip(), request.GET.get("sort") or None
+    context = {"filter": filters, "query": query, "facet_names": FACET_NAMES, "keep": ["q", "sort"]}
+    if sort not in (None, *ORDERS):
+        context["error"] = f"Unknown sort “{sort}”: sort by {' or '.join(ORDERS)}."
+    if context.get("error") or not filters.is_valid():
         return render(request, "findings/finding_list.html", context, status=400)
-    hits = search_evidence(query=query, filters=filters)
+    search = Search.read(query)
+    hits = search_evidence(query=search, filters=filters, sort=sort)
     if wants_export(request):
-        rows = (_search_row(result) for result in all_evidence_results(hits, query=query))
+        rows = (_search_row(result) for result in all_evidence_results(hits, query=search))
         return export_response(request, "findings", SEARCH_COLUMNS, rows)
-    page = Paginator(hits, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
-    context.update(page=page, results=evidence_results(page.object_list, query=query))
+    facets = cached("findings", selection_key(request),
+                    lambda: evidence_facets(request, filters, search))
+    page = CountedPaginator(hits, RESULTS_PER_PAGE, count=total(facets)).get_page(request.GET.get("page"))
+    results = evidence_results(page.object_list, query=search)
+    if wants_json(request):
+        page.object_list = results
+        return json_page(request, page, [*SEARCH_COLUMNS, "id", "url", "snippet"], _json_row)
+    context.update(page=page, results=results, facets=facets, chips=chips(request, facets, FILTER_LABELS),
+                   hints=search.hints(request.GET), sort=sort or ("relevance" if search else "evaluation"),
+                   searching=bool(search))
     return render(request, "findings/finding_list.html", context)
 
 

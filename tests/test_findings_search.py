@@ -1,9 +1,11 @@
 """The findings search (/findings/): full-text search, filters, pages and exports."""
 
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
 from evaluations.models import Participation
@@ -35,7 +37,7 @@ COLUMNS = ["type", "evaluation", "code", "title", "text", "criteria", "themes", 
 def search(**params):
     """Hits of `search_evidence()` for `q` and filter values given as they come in a URL."""
     query = params.pop("q", "")
-    filters = EvidenceFilter(params)
+    filters = EvidenceFilter(QueryDict(urlencode(params, doseq=True)))
     assert filters.is_valid(), filters.errors
     return list(search_evidence(query=query, filters=filters))
 

@@ -1,8 +1,10 @@
 """The findings search over the four reports: the Peru certification evidence, and every filter's
 results as the reports' own records count them."""
 
+from urllib.parse import urlencode
 
 import pytest
+from django.http import QueryDict
 
 from findings.filters import EvidenceFilter
 from findings.models import Finding, Lesson, Recommendation
@@ -18,7 +20,7 @@ SECO_TITLE = "Independent Evaluation of SECO’s activities on SME Market Access
 
 def search(**params):
     query = params.pop("q", "")
-    filters = EvidenceFilter(params)
+    filters = EvidenceFilter(QueryDict(urlencode(params, doseq=True)))
     assert filters.is_valid(), filters.errors
     return list(search_evidence(query=query, filters=filters))
 
