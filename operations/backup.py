@@ -104,6 +104,8 @@ def _sqlite_backup(connection, target_path):
     target = sqlite3.connect(target_path)
     try:
         connection.connection.backup(target)
+        # The live database keeps a write-ahead log; the backup is one self-contained file.
+        target.execute("PRAGMA journal_mode=DELETE")
     finally:
         target.close()
 
