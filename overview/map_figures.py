@@ -1,0 +1,135 @@
+"""Figures per country for the country map (overview/maps.py): each counted in the database with a
+GROUP BY, a constant number of queries whatever the number of projects or findings.
+
+What each figure counts is what the list it links to shows under `?country=XX`:
+- projects: projects whose country is XX (the portfolio);
+- allotment: the sum of those projects' allotment lines, per currency, never added across currencies;
+- findings: findings tagged with XX (the findings search);
+- ratings: ratings of XX's country portfolio (the ratings list);
+- recommendations: recommendations answering a finding tagged with XX (the findings search).
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from urllib.parse import urlencode
+
+from django.db.models import Count
+from django.urls import reverse
+
+from findings.models import Finding, Recommendation
+from projects.models import Project
+from projects.selectors import money_by
+from ratings.models import Rating
+from reference.models import Country
+
+COUNTS = ("projects", "findings", "ratings", "recommendations")
+MEASURES = {
+    "allotment": "Allotment",
+    "projects": "Projects",
+    "findings": "Findings",
+    "ratings": "Ratings of the country portfolio",
+    "recommendations": "Recommendations",
+}
+DEFINITIONS = {
+    "allotment": "the sum of the allotment lines of the projects in the country, in one currency",
+    "projects": "projects whose country it is",
+    "findings": "findings tagged with the country",
+    "ratings": "ratings of the country's portfolio (ratings of single projects are not counted here)",
+    "recommendations": "recommendations answering at least one finding tagged with the country",
+}
+
+
+def list_url(measure, iso2):
+    """The filtered list behind a figure: what a click on the country opens."""
+    if measure in ("allotment", "projects"):
+        return reverse("projects:portfolio") + "?" + urlencode({"country": iso2})
+    if measure == "ratings":
+        return reverse("ratings:list") + "?" + urlencode({"country": iso2})
+    kind = "finding" if measure == "findings" else "recommendation"
+    return reverse("findings:list") + "?" + urlencode({"country": iso2, "type": kind})
+
+
+@dataclass
+class CountryFigures:
+    iso2: str
+    iso3: str
+    name: str
+    projects: int = 0
+    findings: int = 0
+    ratings: int = 0
+    recommendations: int = 0
+    allotment: dict = field(default_factory=dict)  # currency: Decimal
+    lines: dict = field(default_factory=dict)  # currency: number of allotment lines
+
+    def value(self, measure, currency=""):
+        """The figure the map colours the country by; None where there is none (never 0 for "none")."""
+        if measure == "allotment":
+            return self.allotment.get(currency)
+        return getattr(self, measure) or None
+
+    def url(self, measure):
+        return list_url(measure, self.iso2)
+
+
+def _counts():
+    """{country id: {figure: count}} from one GROUP BY per figure (four queries)."""
+    grouped = {
+        "projects": Project.objects.filter(country__isnull=False).values_list("country_id"),
+        "findings": Finding.countries.through.objects.values_list("country_id"),
+        "ratings": Rating.objects.filter(country__isnull=False).values_list("country_id"),
+        "recommendations": Recommendation.objects.filter(findings__countries__isnull=False)
+        .values_list("findings__countries"),
+    }
+    counts = {}
+    for name, rows in grouped.items():
+        distinct = name == "recommendations"  # one recommendation answers several findings of a country
+        for country_id, n in rows.order_by().annotate(n=Count("pk", distinct=distinct)):
+            counts.setdefault(country_id, {})[name] = n
+    return counts
+
+
+def country_figures():
+    """(figures of every country with any, by name; currencies by number of lines, most first).
+
+    Six queries: four counts, the money per country and currency, the countries' names and codes.
+    """
+    counts = _counts()
+    money = money_by(Project.objects.filter(country__isnull=False), "country_id")
+    for row in money:
+        counts.setdefault(row["country_id"], {})
+    countries = Country.objects.filter(pk__in=list(counts)).values_list("pk", "iso2", "iso3", "name")
+    figures = {pk: CountryFigures(iso2, iso3, name, **counts[pk]) for pk, iso2, iso3, name in countries}
+    lines = {}
+    for row in money:
+        country = figures[row["country_id"]]
+        country.allotment[row["currency"]] = (row["allotment"] or Decimal(0)).quantize(Decimal("0.01"))
+        country.lines[row["currency"]] = row["allotments"]
+        lines[row["currency"]] = lines.get(row["currency"], 0) + row["allotments"]
+    currencies = sorted(lines, key=lambda currency: (-lines[currency], currency))
+    return sorted(figures.values(), key=lambda c: c.name), currencies
+
+
+def choropleth(figures, measure, currency):
+    """The plotly figure (a dict) colouring the countries by `measure` (in `currency` for allotment):
+    only countries with a figure are coloured; each carries the address its click opens."""
+    shown = [c for c in figures if c.value(measure, currency) is not None]
+    unit = f" {currency}" if measure == "allotment" else ""
+    title = f"{MEASURES[measure]}{' in ' + currency if measure == 'allotment' else ''}"
+    return {
+        "data": [{
+            "type": "choropleth", "locationmode": "ISO-3",
+            "locations": [c.iso3 for c in shown],
+            "z": [float(c.value(measure, currency)) for c in shown],
+            "text": [c.name for c in shown],
+            "customdata": [c.url(measure) for c in shown],
+            "hovertemplate": f"%{{text}}: %{{z:,.0f}}{unit}<extra></extra>",
+            "colorscale": "Blues", "reversescale": False, "marker": {"line": {"color": "#555", "width": 0.5}},
+            "colorbar": {"title": {"text": title}, "thickness": 12, "len": 0.8},
+        }],
+        "layout": {
+            "geo": {"projection": {"type": "natural earth"}, "showframe": False, "showcoastlines": False,
+                    "showcountries": True, "countrycolor": "#bbb", "showland": True, "landcolor": "#eee",
+                    "resolution": 110, "scope": "world", "lataxis": {"range": [-58, 85]}},
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "dragmode": False,
+        },
+    }

@@ -1,0 +1,62 @@
+"""The map of evaluated countries: a choropleth of one figure per country, the same figures as a table
+and as CSV/XLSX/JSON, each country linked to the filtered list behind its figure."""
+
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+
+from evalbase.lib.aggregates import cached
+from evalbase.lib.exports import export_response, wants_export
+from evalbase.lib.listing import wants_json
+
+from .map_figures import COUNTS, DEFINITIONS, MEASURES, choropleth, country_figures
+
+TOPOJSON = "vendor/topojson/world_110m.json"
+
+
+def _columns(currencies):
+    return ["iso2", "iso3", "country", *COUNTS, *(f"{kind}_{c}" for c in currencies for kind in ("allotment", "lines"))]
+
+
+def _row(country, currencies):
+    money = [value for c in currencies for value in (country.allotment.get(c, ""), country.lines.get(c, ""))]
+    return [country.iso2, country.iso3, country.name, *(getattr(country, name) for name in COUNTS), *money]
+
+
+def _choice(request, name, allowed, default):
+    value = request.GET.get(name) or default
+    if value not in allowed:
+        return value, f"Unknown {name} “{value}”. Choose one of: {', '.join(allowed)}."
+    return value, None
+
+
+def _page(figures, currencies, measure, currency, error):
+    """What the page shows: the table always, the map unless the choice of measure or currency is wrong."""
+    context = {
+        "rows": [(c, [(cur, c.allotment.get(cur)) for cur in currencies], {m: c.url(m) for m in MEASURES})
+                 for c in figures],
+        "currencies": currencies, "measures": MEASURES, "measure": measure, "currency": currency, "error": error,
+        "measure_label": MEASURES.get(measure, measure), "definition": DEFINITIONS.get(measure, ""),
+        "definitions": [(MEASURES[m], DEFINITIONS[m]) for m in MEASURES],
+    }
+    if not error:
+        context.update(figure=choropleth(figures, measure, currency),
+                       shown=sum(1 for c in figures if c.value(measure, currency) is not None),
+                       topojson_url=static(TOPOJSON).rpartition("/")[0] + "/")
+    return context
+
+
+def country_map(request):
+    figures, currencies = cached("country_map", "", country_figures)
+    columns = _columns(currencies)
+    if wants_export(request):
+        return export_response(request, "countries", columns, (_row(c, currencies) for c in figures))
+    if wants_json(request):
+        return JsonResponse({"count": len(figures), "currencies": currencies,
+                             "rows": [dict(zip(columns, _row(c, currencies))) for c in figures]},
+                            json_dumps_params={"ensure_ascii": False})
+    measure, error = _choice(request, "measure", list(MEASURES), "allotment" if currencies else "findings")
+    currency, currency_error = _choice(request, "currency", currencies, currencies[0] if currencies else "")
+    error = error or (currency_error if measure == "allotment" else None)
+    context = _page(figures, currencies, measure, currency, error)
+    return render(request, "overview/map.html", context, status=400 if error else 200)
