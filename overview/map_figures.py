@@ -22,6 +22,8 @@ from projects.selectors import money_by
 from ratings.models import Rating
 from reference.models import Country
 
+# Light to dark blue: more is darker; the darkest still shows the grey borders.
+COLOURS = [[0, "#c6dbef"], [0.5, "#4292c6"], [1, "#08306b"]]
 COUNTS = ("projects", "findings", "ratings", "recommendations")
 MEASURES = {
     "allotment": "Allotment",
@@ -109,6 +111,11 @@ def country_figures():
     return sorted(figures.values(), key=lambda c: c.name), currencies
 
 
+def coverage(figures, currency):
+    """{measure: how many countries have a figure} (for allotment: in `currency`)."""
+    return {m: sum(1 for c in figures if c.value(m, currency) is not None) for m in MEASURES}
+
+
 def choropleth(figures, measure, currency):
     """The plotly figure (a dict) colouring the countries by `measure` (in `currency` for allotment):
     only countries with a figure are coloured; each carries the address its click opens."""
@@ -123,7 +130,7 @@ def choropleth(figures, measure, currency):
             "text": [c.name for c in shown],
             "customdata": [c.url(measure) for c in shown],
             "hovertemplate": f"%{{text}}: %{{z:,.0f}}{unit}<extra></extra>",
-            "colorscale": "Blues", "reversescale": False, "marker": {"line": {"color": "#555", "width": 0.5}},
+            "colorscale": COLOURS, "marker": {"line": {"color": "#555", "width": 0.5}},
             "colorbar": {"title": {"text": title}, "thickness": 12, "len": 0.8},
         }],
         "layout": {

@@ -9,7 +9,7 @@ from evalbase.lib.aggregates import cached
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.listing import wants_json
 
-from .map_figures import COUNTS, DEFINITIONS, MEASURES, choropleth, country_figures
+from .map_figures import COUNTS, DEFINITIONS, MEASURES, choropleth, country_figures, coverage
 
 TOPOJSON = "vendor/topojson/world_110m.json"
 
@@ -32,16 +32,19 @@ def _choice(request, name, allowed, default):
 
 def _page(figures, currencies, measure, currency, error):
     """What the page shows: the table always, the map unless the choice of measure or currency is wrong."""
+    covered = coverage(figures, currency if currency in currencies else "")
     context = {
         "rows": [(c, [(cur, c.allotment.get(cur)) for cur in currencies], {m: c.url(m) for m in MEASURES})
                  for c in figures],
-        "currencies": currencies, "measures": MEASURES, "measure": measure, "currency": currency, "error": error,
+        "measures": [(m, label, covered[m]) for m, label in MEASURES.items()],
+        "currencies": currencies, "measure": measure, "currency": currency, "error": error,
         "measure_label": MEASURES.get(measure, measure), "definition": DEFINITIONS.get(measure, ""),
         "definitions": [(MEASURES[m], DEFINITIONS[m]) for m in MEASURES],
     }
     if not error:
+        context["shown"] = covered[measure]
+    if context.get("shown"):  # no empty map: a measure no country has is said in words
         context.update(figure=choropleth(figures, measure, currency),
-                       shown=sum(1 for c in figures if c.value(measure, currency) is not None),
                        topojson_url=static(TOPOJSON).rpartition("/")[0] + "/")
     return context
 

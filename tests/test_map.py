@@ -146,11 +146,20 @@ def test_unknown_measure_or_currency_is_a_clear_400(client, world):
     assert "Peru" in response.content.decode()
 
 
-def test_an_empty_database_shows_an_empty_map(client):
-    response = client.get("/map/")
+def test_a_measure_no_country_has_is_said_in_words_not_drawn_empty(client):
+    make_recommendation(findings=[make_finding()])  # answers a finding tagged with no country
+    response = client.get("/map/", {"measure": "recommendations"})
     assert response.status_code == 200
-    assert response.context["figure"]["data"][0]["locations"] == []
-    assert "No country has a project, finding or rating yet." in response.content.decode()
+    page = response.content.decode()
+    assert "figure" not in response.context and "vendor/plotly.min.js" not in page
+    assert "No country has a figure for recommendations" in page
+    assert "No country has a project, finding or rating yet." in page
+
+
+def test_the_measure_select_says_how_many_countries_each_colours(client, world):
+    options = client.get("/map/", {"currency": "EUR"}).context["measures"]
+    assert [(name, n) for name, _, n in options] == [
+        ("allotment", 1), ("projects", 2), ("findings", 2), ("ratings", 1), ("recommendations", 2)]
 
 
 def test_the_map_draws_offline_from_its_own_topojson(client, world):

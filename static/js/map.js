@@ -7,6 +7,12 @@
     var source = element && document.getElementById(element.dataset.figure);
     if (!source || typeof Plotly === "undefined") { return; }
     var figure = JSON.parse(source.textContent);
+    if (element.clientWidth < 600) {  // a phone: the colour bar goes under the map, which takes the width
+      var bar = figure.data[0].colorbar;
+      bar.orientation = "h"; bar.x = 0.5; bar.xanchor = "center"; bar.y = 0; bar.yanchor = "top";
+      bar.len = 0.9; bar.thickness = 10; bar.title.side = "top";
+      figure.layout.margin.b = 60;
+    }
     var config = {responsive: true, displaylogo: false, displayModeBar: false, scrollZoom: false,
                   topojsonURL: element.dataset.topojsonUrl};
     Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
