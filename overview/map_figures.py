@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 from django.urls import reverse
 
 from findings.models import Finding, Recommendation
-from projects.models import Project
-from projects.selectors import money_by
+from projects.models import Allotment, Project
 from ratings.models import Rating
 from reference.models import Country
 
@@ -41,14 +40,19 @@ DEFINITIONS = {
 }
 
 
+LISTS = {  # measure: (list, its other parameters)
+    "allotment": ("projects:portfolio", {}),
+    "projects": ("projects:portfolio", {}),
+    "findings": ("findings:list", {"type": "finding"}),
+    "ratings": ("ratings:list", {}),
+    "recommendations": ("findings:list", {"type": "recommendation"}),
+}
+
+
 def list_url(measure, iso2):
     """The filtered list behind a figure: what a click on the country opens."""
-    if measure in ("allotment", "projects"):
-        return reverse("projects:portfolio") + "?" + urlencode({"country": iso2})
-    if measure == "ratings":
-        return reverse("ratings:list") + "?" + urlencode({"country": iso2})
-    kind = "finding" if measure == "findings" else "recommendation"
-    return reverse("findings:list") + "?" + urlencode({"country": iso2, "type": kind})
+    name, params = LISTS[measure]
+    return reverse(name) + "?" + urlencode({"country": iso2, **params})
 
 
 @dataclass
@@ -72,11 +76,19 @@ class CountryFigures:
     def url(self, measure):
         return list_url(measure, self.iso2)
 
+    def urls(self, addresses):
+        """{measure: the list behind its figure}, from `addresses` ({measure: (path, parameters)})."""
+        return {m: path + "?" + urlencode({"country": self.iso2, **params}) for m, (path, params) in addresses.items()}
+
+
+def list_addresses():
+    """{measure: (path, parameters)} of the lists behind the figures, reversed once for a whole table."""
+    return {m: (reverse(name), params) for m, (name, params) in LISTS.items()}
+
 
 def _counts():
-    """{country id: {figure: count}} from one GROUP BY per figure (four queries)."""
+    """{country id: {figure: count}} of findings, ratings and recommendations: one GROUP BY each."""
     grouped = {
-        "projects": Project.objects.filter(country__isnull=False).values_list("country_id"),
         "findings": Finding.countries.through.objects.values_list("country_id"),
         "ratings": Rating.objects.filter(country__isnull=False).values_list("country_id"),
         "recommendations": Recommendation.objects.filter(findings__countries__isnull=False)
@@ -90,23 +102,39 @@ def _counts():
     return counts
 
 
+def _projects_and_money():
+    """[(country id, currency, projects, lines, allotment)] in two queries: one pass over the projects
+    and their stored totals (one per currency; "" for projects with no lines or with lines in several
+    currencies), then the lines of those in several currencies (projects counted 0 there)."""
+    located = Project.objects.filter(country__isnull=False).order_by()
+    stored = located.values_list("country_id", "currency").annotate(
+        n=Count("pk"), lines=Sum("allotment_count"), allotment=Sum("allotment_total"))
+    mixed = (Allotment.objects.filter(project__in=located.filter(currency="", allotment_count__gt=0).values("pk"))
+             .order_by().values_list("project__country_id", "currency")
+             .annotate(lines=Count("pk"), total=Sum("amount")))
+    return [*stored, *((country_id, currency, 0, lines, total) for country_id, currency, lines, total in mixed)]
+
+
 def country_figures():
     """(figures of every country with any, by name; currencies by number of lines, most first).
 
-    Six queries: four counts, the money per country and currency, the countries' names and codes.
+    Six queries: three counts, two for projects and money, one for the countries' names and codes.
     """
     counts = _counts()
-    money = money_by(Project.objects.filter(country__isnull=False), "country_id")
-    for row in money:
-        counts.setdefault(row["country_id"], {})
+    money = _projects_and_money()
+    for country_id, *_ in money:
+        counts.setdefault(country_id, {})
     countries = Country.objects.filter(pk__in=list(counts)).values_list("pk", "iso2", "iso3", "name")
     figures = {pk: CountryFigures(iso2, iso3, name, **counts[pk]) for pk, iso2, iso3, name in countries}
     lines = {}
-    for row in money:
-        country = figures[row["country_id"]]
-        country.allotment[row["currency"]] = (row["allotment"] or Decimal(0)).quantize(Decimal("0.01"))
-        country.lines[row["currency"]] = row["allotments"]
-        lines[row["currency"]] = lines.get(row["currency"], 0) + row["allotments"]
+    for country_id, currency, n, n_lines, allotment in money:
+        country = figures[country_id]
+        country.projects += n
+        if currency and n_lines:
+            total = country.allotment.get(currency, Decimal(0)) + allotment
+            country.allotment[currency] = total.quantize(Decimal("0.01"))
+            country.lines[currency] = country.lines.get(currency, 0) + n_lines
+            lines[currency] = lines.get(currency, 0) + n_lines
     currencies = sorted(lines, key=lambda currency: (-lines[currency], currency))
     return sorted(figures.values(), key=lambda c: c.name), currencies
 
@@ -120,6 +148,7 @@ def choropleth(figures, measure, currency):
     """The plotly figure (a dict) colouring the countries by `measure` (in `currency` for allotment):
     only countries with a figure are coloured; each carries the address its click opens."""
     shown = [c for c in figures if c.value(measure, currency) is not None]
+    path, params = list_addresses()[measure]
     unit = f" {currency}" if measure == "allotment" else ""
     title = f"{MEASURES[measure]}{' in ' + currency if measure == 'allotment' else ''}"
     return {
@@ -128,7 +157,7 @@ def choropleth(figures, measure, currency):
             "locations": [c.iso3 for c in shown],
             "z": [float(c.value(measure, currency)) for c in shown],
             "text": [c.name for c in shown],
-            "customdata": [c.url(measure) for c in shown],
+            "customdata": [path + "?" + urlencode({"country": c.iso2, **params}) for c in shown],
             "hovertemplate": f"%{{text}}: %{{z:,.0f}}{unit}<extra></extra>",
             "colorscale": COLOURS, "marker": {"line": {"color": "#555", "width": 0.5}},
             "colorbar": {"title": {"text": title}, "thickness": 12, "len": 0.8},

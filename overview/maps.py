@@ -1,6 +1,8 @@
 """The map of evaluated countries: a choropleth of one figure per country, the same figures as a table
 and as CSV/XLSX/JSON, each country linked to the filtered list behind its figure."""
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -9,9 +11,10 @@ from evalbase.lib.aggregates import cached
 from evalbase.lib.exports import export_response, wants_export
 from evalbase.lib.listing import wants_json
 
-from .map_figures import COUNTS, DEFINITIONS, MEASURES, choropleth, country_figures, coverage
+from .map_figures import COUNTS, DEFINITIONS, MEASURES, choropleth, country_figures, coverage, list_addresses
 
 TOPOJSON = "vendor/topojson/world_110m.json"
+WHOLE = Decimal(1)
 
 
 def _columns(currencies):
@@ -30,12 +33,27 @@ def _choice(request, name, allowed, default):
     return value, None
 
 
+def _cells(country, currencies, addresses):
+    """(column label, figure as shown, its list's address or "" if none) for each column of the table;
+    formatted here, not in the template, so a table of every country renders in a few milliseconds."""
+    urls = country.urls(addresses)
+    cells = [("Projects", f"{country.projects:,}", country.projects and urls["projects"])]
+    for currency in currencies:
+        amount = country.allotment.get(currency)
+        shown = "" if amount is None else f"{amount.quantize(WHOLE, ROUND_HALF_UP):,}"
+        cells.append((f"Allotment ({currency})", shown, amount is not None and urls["allotment"]))
+    for name in ("findings", "ratings", "recommendations"):
+        n = getattr(country, name)
+        cells.append((name.capitalize(), f"{n:,}", n and urls[name]))
+    return cells
+
+
 def _page(figures, currencies, measure, currency, error):
     """What the page shows: the table always, the map unless the choice of measure or currency is wrong."""
     covered = coverage(figures, currency if currency in currencies else "")
+    addresses = list_addresses()
     context = {
-        "rows": [(c, [(cur, c.allotment.get(cur)) for cur in currencies], {m: c.url(m) for m in MEASURES})
-                 for c in figures],
+        "rows": [(c, _cells(c, currencies, addresses)) for c in figures],
         "measures": [(m, label, covered[m]) for m, label in MEASURES.items()],
         "currencies": currencies, "measure": measure, "currency": currency, "error": error,
         "measure_label": MEASURES.get(measure, measure), "definition": DEFINITIONS.get(measure, ""),

@@ -55,7 +55,7 @@ def world():
 
 
 def figures(response):
-    return {c.iso2: c for c, _, _ in response.context["rows"]}
+    return {c.iso2: c for c, _ in response.context["rows"]}
 
 
 def test_figures_per_country_equal_the_records(client, world):
@@ -116,6 +116,8 @@ def test_the_table_and_downloads_hold_the_same_figures(client, world):
     assert data["count"] == 2 and data["currencies"][0] == "USD"
     assert {row["iso2"]: row["findings"] for row in data["rows"]} == {"PE": 2, "SN": 1}
     page = client.get("/map/").content.decode()
+    assert '<a href="/portfolio/?country=PE">540</a>' in page and '<a href="/portfolio/?country=SN">1,000</a>' in page
+    assert '<a href="/findings/?country=PE&amp;type=recommendation">1</a>' in page
     assert 'aria-label="Figures per country"' in page and "<th scope=\"row\" data-label=\"Country\">Peru</th>" in page
 
 
