@@ -9,6 +9,8 @@ SECTIONS = {
     ("overview", "evaluation"): "evaluations",
     ("overview", "evidence_map"): "ratings",
     ("overview", "sources"): "sources",
+    ("overview", "source"): "sources",
+    ("overview", "map"): "map",
     "reports": "reconciliation",
 }
 

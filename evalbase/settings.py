@@ -196,6 +196,7 @@ STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
     "evalbase.lib.staticfinders.PlotlyFinder",
+    "evalbase.lib.staticfinders.TopojsonFinder",
 ]
 # Uploads waiting between an import's preview and its confirmation (evalbase/lib/pending.py); never
 # served. Every worker and host must share it: a shared volume, or another storage backend.

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .maps import country_map
 
 app_name = "overview"
 urlpatterns = [
@@ -10,4 +11,5 @@ urlpatterns = [
     path("sources/", views.sources, name="sources"),
     path("sources/<int:pk>/", views.source_document, name="source"),
     path("ratings/evidence-map/", views.evidence_map_page, name="evidence_map"),
+    path("map/", country_map, name="map"),
 ]
