@@ -5,7 +5,7 @@ findings, lessons and recommendations hold each, counted in the database over al
 from django.db import connection
 from django.db.models import F, Value
 
-from evalbase.lib.listing import Facet, FacetCounts, FacetValue
+from evalbase.lib.listing import Facet, FacetCounts, FacetValue, address
 
 from .filters import EVIDENCE_PATHS, RESULT_TYPES
 from .models import EvidenceKind
@@ -63,14 +63,6 @@ def _counts(filters, search, facet, selected):
         return cursor.fetchall()
 
 
-def _address(params, **changes):
-    params = params.copy()
-    for name, values in changes.items():
-        params.setlist(name, values)
-    params.pop("page", None)
-    params.pop("format", None)
-    return "?" + params.urlencode()
-
 
 def evidence_facets(request, filters, search):
     """FacetCounts per facet for the list filtered by every other filter (so a second value widens it).
@@ -86,13 +78,13 @@ def evidence_facets(request, filters, search):
             value = str(value)
             toggled = [v for v in selected if v != value] if value in selected else [*selected, value]
             counts.values.append(FacetValue(value, choices.get(value, label), n, value in selected,
-                                            _address(request.GET, **{facet.name: toggled})))
+                                            address(request.GET, **{facet.name: toggled})))
         shown = {value.value for value in counts.values}
         for value in selected:
             if value not in shown:  # chosen, but nothing left holds it: still listed, to undo
                 rest = [v for v in selected if v != value]
                 counts.values.append(FacetValue(value, choices.get(value, value), 0, True,
-                                                _address(request.GET, **{facet.name: rest})))
+                                                address(request.GET, **{facet.name: rest})))
         results.append(counts)
     return results
 

@@ -54,7 +54,7 @@ class Chip:
     url: str  # the same list without this value
 
 
-def _query(params, **changes):
+def address(params, **changes):
     """`params` (a QueryDict) as a query string with `changes` (name -> list of values, [] removes)."""
     params = params.copy()
     for name, values in changes.items():
@@ -88,13 +88,13 @@ def facet_counts(request, filterset_class, queryset, facets):
             chosen = value in selected
             toggled = [v for v in selected if v != value] if chosen else [*selected, value]
             counts.values.append(FacetValue(value, _label(facet, row), row["n"], chosen,
-                                            _query(request.GET, **{facet.name: toggled})))
+                                            address(request.GET, **{facet.name: toggled})))
         shown = {value.value for value in counts.values}
         for value in selected:
             if value not in shown:  # chosen, but no row left has it: still listed, to undo
                 rest = [v for v in selected if v != value]
                 counts.values.append(FacetValue(value, dict(facet.choices).get(value, value), 0, True,
-                                                _query(request.GET, **{facet.name: rest})))
+                                                address(request.GET, **{facet.name: rest})))
         results.append(counts)
     return results
 
@@ -112,7 +112,7 @@ def chips(request, facets, labels=None):
         for value in request.GET.getlist(name):
             if value:
                 rest = [v for v in request.GET.getlist(name) if v != value]
-                made.append(Chip(f"{label}: {value}", _query(request.GET, **{name: rest})))
+                made.append(Chip(f"{label}: {value}", address(request.GET, **{name: rest})))
     return made
 
 
