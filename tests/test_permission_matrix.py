@@ -69,6 +69,7 @@ PAGES = {
     "sources/": ("/sources/", EVERYONE, WITH_A_ROLE),
     "sources/<int:pk>/": ("/sources/{source_document}/", EVERYONE, WITH_A_ROLE),
     "ratings/evidence-map/": ("/ratings/evidence-map/", EVERYONE, WITH_A_ROLE),
+    "map/": ("/map/", EVERYONE, WITH_A_ROLE),
     "portfolio/": ("/portfolio/", EVERYONE, WITH_A_ROLE),
     "portfolio/summary/": ("/portfolio/summary/", EVERYONE, WITH_A_ROLE),
     "portfolio/<path:number>/": ("/portfolio/{project}/", EVERYONE, WITH_A_ROLE),
