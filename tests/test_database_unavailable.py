@@ -1,6 +1,7 @@
 """While the database is out of reach: a 503 page with Retry-After, logged; a health endpoint for load balancers."""
 
 import logging
+from contextlib import contextmanager
 from unittest import mock
 
 import pytest
@@ -13,10 +14,15 @@ from evalbase.urls import handler500
 pytestmark = pytest.mark.django_db
 
 
+@contextmanager
 def unreachable(error=OperationalError):
-    """Every new query fails as it does while PostgreSQL restarts."""
-    return mock.patch.object(connections["default"], "cursor",
-                             side_effect=error("connection to server at \"127.0.0.1\", port 5432 failed"))
+    """Every new query fails as it does while PostgreSQL restarts: plain cursors and the server-side
+    cursors that streamed exports read through on PostgreSQL."""
+    failure = error("connection to server at \"127.0.0.1\", port 5432 failed")
+    connection = connections["default"]
+    with mock.patch.object(connection, "cursor", side_effect=failure), \
+            mock.patch.object(connection, "chunked_cursor", side_effect=failure):
+        yield
 
 
 @pytest.mark.parametrize("error", [OperationalError, InterfaceError])
