@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
-from evalbase.lib.filtering import filter_problems
+from evalbase.lib.filtering import bound_filter
 from evalbase.lib.listing import CountedPaginator, Facet, chips, facet_counts, json_page, wants_json
 from evalbase.lib.versioning import EditConflict
 from findings.models import Recommendation
@@ -48,11 +48,7 @@ OVERDUE_FACETS = [facet for facet in FACETS if facet.name in ("evaluation", "own
 
 def _filtered(request, queryset):
     """The RecommendationFilter over `queryset` for this request, and a message when a value is not valid."""
-    filterset = RecommendationFilter(request.GET or None, queryset=with_keys(queryset))
-    problems = filter_problems(filterset)
-    if problems:
-        return filterset, f"Some filters were not understood, so nothing is shown. {'; '.join(problems)}"
-    return filterset, None
+    return bound_filter(RecommendationFilter, request, with_keys(queryset))
 
 
 def _listing(request, name, base, facets, figures):

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce
 
-from evalbase.lib.filtering import filter_problems
+from evalbase.lib.filtering import bound_filter
 from evalbase.lib.listing import Facet
 from evalbase.lib.queries import count_of
 from evaluations.models import Evaluation
@@ -97,11 +97,7 @@ class EvaluationFilter(django_filters.FilterSet):
 
 def filtered(request):
     """The EvaluationFilter for this request, and a message when a value is not understood."""
-    filterset = EvaluationFilter(request.GET or None, queryset=evaluation_rows())
-    problems = filter_problems(filterset)
-    if problems:
-        return filterset, f"Some filters were not understood, so nothing is shown. {'; '.join(problems)}"
-    return filterset, None
+    return bound_filter(EvaluationFilter, request, evaluation_rows())
 
 
 def ordered(filterset):

@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 
 from evalbase.lib.aggregates import cached, selection_key
 from evalbase.lib.exports import export_response, wants_export
-from evalbase.lib.filtering import filter_problems
+from evalbase.lib.filtering import bound_filter
 from evalbase.lib.listing import CountedPaginator, Facet, chips, facet_counts, json_page, wants_json
 
 from . import charts
@@ -32,11 +32,7 @@ PAGE_SIZE = 50
 
 def _filtered(request):
     """The ProjectFilter for this request, and an error message when a value is not valid."""
-    filterset = ProjectFilter(request.GET or None, queryset=project_list())
-    problems = filter_problems(filterset)
-    if problems:
-        return filterset, f"Some filters were not understood, so nothing is shown. {'; '.join(problems)}"
-    return filterset, None
+    return bound_filter(ProjectFilter, request, project_list())
 
 
 def _project_row(p):
